@@ -1,0 +1,78 @@
+//! TypeScript declarations for the values that cross the boundary as plain objects.
+//!
+//! wasm-bindgen types those parameters as `any`; these interfaces, referenced through
+//! `unchecked_param_type` / `unchecked_return_type`, make the public signatures precise.
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+/** Text in one language, or per locale: `"Hello"` or `{ en: "Hello", de: "Hallo" }`. */
+export type LocalizedText = string | { [locale: string]: string };
+
+/** A category of personal data the app may collect. */
+export interface DataCategoryDecl {
+  label: LocalizedText;
+  /** Special-category or otherwise sensitive data. */
+  sensitive?: boolean;
+}
+
+/** A module of personalization, declared by the app, switched on by the user. */
+export interface ModuleDecl {
+  id: string;
+  title: LocalizedText;
+  purpose: LocalizedText;
+  benefit: LocalizedText;
+  /** Data category ids this module uses. */
+  uses: string[];
+  /** Days its data is kept (required when `uses` is not empty). */
+  retentionDays?: number;
+  /** Baseline modules: always on, need no consent, may use no personal data. */
+  essential?: boolean;
+  signals?: ("features" | "embedding")[];
+  /** True only for the private-report module. */
+  shares?: boolean;
+}
+
+/** What private reports may measure. */
+export type MetricDecl =
+  | { id: string; label?: LocalizedText; type: "boolean"; epsilon: number }
+  | { id: string; label?: LocalizedText; type: "categorical"; domain: string[]; epsilon: number }
+  | { id: string; label?: LocalizedText; type: "numeric"; min: number; max: number; epsilon: number };
+
+/** An interaction event. */
+export interface OptinEvent {
+  category: string;
+  kind: "view" | "click" | "dwell" | "like" | "dislike" | "purchase" | (string & {});
+  item: string;
+  /** Milliseconds since the epoch or an ISO 8601 UTC string. */
+  at?: number | string;
+  /** Required for app-defined kinds. */
+  weight?: number;
+  features?: { [feature: string]: number };
+}
+
+/** The app's declaration of its personalization, passed to `Personalizer.open`. */
+export interface Manifest {
+  policyVersion: string;
+  controller: { name: string; contact: string };
+  dataCategories: { [id: string]: DataCategoryDecl };
+  modules: ModuleDecl[];
+  metrics?: MetricDecl[];
+  privacyBudget?: { epsilon: number; periodDays: number };
+  samples?: { id: string; label: LocalizedText; events: OptinEvent[] }[];
+  /** Days a grant stays valid before the user is asked again. */
+  consentValidityDays?: number;
+}
+
+/** Options of `Personalizer.open`. */
+export interface OpenOptions {
+  storage?: "indexeddb" | "memory";
+  namespace?: string;
+  locale?: string;
+  /** The clock, in milliseconds since the epoch (default `Date.now`). */
+  now?: () => number;
+  /** Global Privacy Control (default `navigator.globalPrivacyControl`). */
+  gpc?: boolean;
+}
+"#;

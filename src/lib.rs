@@ -1,0 +1,20 @@
+//! optin: on-device, opt-in personalization for the web.
+//!
+//! The core (everything outside `js`) is plain Rust: it never touches JS or the browser and
+//! takes time as a parameter, so it is tested natively. `js` is the thin wasm-bindgen layer.
+//! See ARCHITECTURE.md for the map and the invariants.
+#![deny(missing_docs)]
+
+pub mod error;
+pub mod event;
+pub mod manifest;
+pub mod time;
+pub mod validate;
+
+#[cfg(target_arch = "wasm32")]
+pub mod js;
+
+/// The version of this build of optin (the crate version, also the npm version).
+pub fn version() -> &'static str {
+    env!("CARGO_PKG_VERSION")
+}
