@@ -13,8 +13,14 @@ use crate::validate::{
 };
 
 /// The built-in event kinds and their default weights.
-pub const BUILT_IN_KINDS: [(&str, f64); 6] =
-    [("view", 1.0), ("click", 2.0), ("dwell", 3.0), ("like", 5.0), ("dislike", -5.0), ("purchase", 8.0)];
+pub const BUILT_IN_KINDS: [(&str, f64); 6] = [
+    ("view", 1.0),
+    ("click", 2.0),
+    ("dwell", 3.0),
+    ("like", 5.0),
+    ("dislike", -5.0),
+    ("purchase", 8.0),
+];
 
 /// Most features one event may carry.
 pub const MAX_EVENT_FEATURES: usize = 256;
@@ -41,9 +47,17 @@ pub struct Event {
 
 impl Event {
     /// Parses and validates one event against the manifest's data categories.
-    pub fn parse(v: &Value, path: &str, is_category: &dyn Fn(&str) -> bool) -> Result<Self, FieldError> {
+    pub fn parse(
+        v: &Value,
+        path: &str,
+        is_category: &dyn Fn(&str) -> bool,
+    ) -> Result<Self, FieldError> {
         let map = object(v, path)?;
-        known_keys(map, path, &["category", "kind", "item", "at", "weight", "features"])?;
+        known_keys(
+            map,
+            path,
+            &["category", "kind", "item", "at", "weight", "features"],
+        )?;
         let category = identifier(required(map, path, "category")?, &child(path, "category"))?;
         if !is_category(&category) {
             return Err(FieldError::new(
@@ -52,8 +66,14 @@ impl Event {
             ));
         }
         let kind = identifier(required(map, path, "kind")?, &child(path, "kind"))?;
-        let item = string(required(map, path, "item")?, &child(path, "item"), MAX_ITEM_LEN)?;
-        let at = optional(map, "at").map(|v| timestamp(v, &child(path, "at"))).transpose()?;
+        let item = string(
+            required(map, path, "item")?,
+            &child(path, "item"),
+            MAX_ITEM_LEN,
+        )?;
+        let at = optional(map, "at")
+            .map(|v| timestamp(v, &child(path, "at")))
+            .transpose()?;
         let given_weight = optional(map, "weight")
             .map(|v| number(v, &child(path, "weight"), -1000.0, 1000.0))
             .transpose()?;
@@ -72,7 +92,10 @@ impl Event {
             let fpath = child(path, "features");
             let fmap = object(fv, &fpath)?;
             if fmap.len() > MAX_EVENT_FEATURES {
-                return Err(FieldError::new(fpath, format!("at most {MAX_EVENT_FEATURES} features")));
+                return Err(FieldError::new(
+                    fpath,
+                    format!("at most {MAX_EVENT_FEATURES} features"),
+                ));
             }
             for (name, w) in fmap {
                 let p = child(&fpath, name);
@@ -80,7 +103,14 @@ impl Event {
                 features.push((name.clone(), number(w, &p, -1000.0, 1000.0)?));
             }
         }
-        Ok(Self { category, kind, item, at, weight, features })
+        Ok(Self {
+            category,
+            kind,
+            item,
+            at,
+            weight,
+            features,
+        })
     }
 
     /// Parses an array of events.
@@ -100,14 +130,21 @@ impl Event {
 
 /// The default weight of a built-in kind.
 pub fn default_weight(kind: &str) -> Option<f64> {
-    BUILT_IN_KINDS.iter().find(|(k, _)| *k == kind).map(|(_, w)| *w)
+    BUILT_IN_KINDS
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map(|(_, w)| *w)
 }
 
 /// A timestamp given as milliseconds since the epoch or as an ISO 8601 UTC string.
 pub fn timestamp(v: &Value, path: &str) -> Result<Millis, FieldError> {
     match v {
-        Value::String(s) => parse_iso(s)
-            .ok_or_else(|| FieldError::new(path, "expected an ISO 8601 UTC time like 2026-01-31T12:00:00Z")),
+        Value::String(s) => parse_iso(s).ok_or_else(|| {
+            FieldError::new(
+                path,
+                "expected an ISO 8601 UTC time like 2026-01-31T12:00:00Z",
+            )
+        }),
         _ => {
             let ms = number(v, path, MIN_MILLIS as f64, MAX_MILLIS as f64)?;
             Ok(ms.floor() as Millis)
@@ -141,21 +178,47 @@ mod tests {
     #[test]
     fn errors_name_the_field() {
         let cases = [
-            (json!({"category": "gps", "kind": "view", "item": "a"}), "e.category"),
-            (json!({"category": "reading", "kind": "share", "item": "a"}), "e.weight"),
-            (json!({"category": "reading", "kind": "view", "item": ""}), "e.item"),
-            (json!({"category": "reading", "kind": "view", "item": "a", "at": -5}), "e.at"),
-            (json!({"category": "reading", "kind": "view", "item": "a", "at": "yesterday"}), "e.at"),
-            (json!({"category": "reading", "kind": "view", "item": "a", "extra": 1}), "e.extra"),
-            (json!({"category": "reading", "kind": "view", "item": "a", "features": {"bad name": 1}}), "e.features.bad name"),
+            (
+                json!({"category": "gps", "kind": "view", "item": "a"}),
+                "e.category",
+            ),
+            (
+                json!({"category": "reading", "kind": "share", "item": "a"}),
+                "e.weight",
+            ),
+            (
+                json!({"category": "reading", "kind": "view", "item": ""}),
+                "e.item",
+            ),
+            (
+                json!({"category": "reading", "kind": "view", "item": "a", "at": -5}),
+                "e.at",
+            ),
+            (
+                json!({"category": "reading", "kind": "view", "item": "a", "at": "yesterday"}),
+                "e.at",
+            ),
+            (
+                json!({"category": "reading", "kind": "view", "item": "a", "extra": 1}),
+                "e.extra",
+            ),
+            (
+                json!({"category": "reading", "kind": "view", "item": "a", "features": {"bad name": 1}}),
+                "e.features.bad name",
+            ),
         ];
         for (v, path) in cases {
             assert_eq!(Event::parse(&v, "e", &news).unwrap_err().path, path, "{v}");
         }
         assert_eq!(
-            Event::parse_many(&json!([{"category": "reading", "kind": "view", "item": "a"}, 1]), "s", 10, &news)
-                .unwrap_err()
-                .path,
+            Event::parse_many(
+                &json!([{"category": "reading", "kind": "view", "item": "a"}, 1]),
+                "s",
+                10,
+                &news
+            )
+            .unwrap_err()
+            .path,
             "s[1]"
         );
     }

@@ -5,9 +5,13 @@
 //! See ARCHITECTURE.md for the map and the invariants.
 #![deny(missing_docs)]
 
+pub mod consent;
 pub mod error;
 pub mod event;
+pub mod ids;
 pub mod manifest;
+pub mod personalizer;
+pub mod store;
 pub mod time;
 pub mod validate;
 

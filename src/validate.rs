@@ -41,7 +41,8 @@ pub fn kind(v: &Value) -> &'static str {
 
 /// The value as an object.
 pub fn object<'a>(v: &'a Value, path: &str) -> Result<&'a Map<String, Value>, FieldError> {
-    v.as_object().ok_or_else(|| FieldError::new(path, format!("expected an object, got {}", kind(v))))
+    v.as_object()
+        .ok_or_else(|| FieldError::new(path, format!("expected an object, got {}", kind(v))))
 }
 
 /// The value as an array of at most `max` items.
@@ -50,13 +51,20 @@ pub fn array<'a>(v: &'a Value, path: &str, max: usize) -> Result<&'a Vec<Value>,
         .as_array()
         .ok_or_else(|| FieldError::new(path, format!("expected an array, got {}", kind(v))))?;
     if items.len() > max {
-        return Err(FieldError::new(path, format!("at most {max} items allowed, got {}", items.len())));
+        return Err(FieldError::new(
+            path,
+            format!("at most {max} items allowed, got {}", items.len()),
+        ));
     }
     Ok(items)
 }
 
 /// Rejects keys not in `allowed`: a misspelt field is a bug the app wants to hear about.
-pub fn known_keys(map: &Map<String, Value>, path: &str, allowed: &[&str]) -> Result<(), FieldError> {
+pub fn known_keys(
+    map: &Map<String, Value>,
+    path: &str,
+    allowed: &[&str],
+) -> Result<(), FieldError> {
     match map.keys().find(|k| !allowed.contains(&k.as_str())) {
         Some(k) => Err(FieldError::new(
             child(path, k),
@@ -67,7 +75,11 @@ pub fn known_keys(map: &Map<String, Value>, path: &str, allowed: &[&str]) -> Res
 }
 
 /// A required field.
-pub fn required<'a>(map: &'a Map<String, Value>, path: &str, key: &str) -> Result<&'a Value, FieldError> {
+pub fn required<'a>(
+    map: &'a Map<String, Value>,
+    path: &str,
+    key: &str,
+) -> Result<&'a Value, FieldError> {
     match map.get(key) {
         Some(Value::Null) | None => Err(FieldError::new(child(path, key), "is required")),
         Some(v) => Ok(v),
@@ -88,7 +100,10 @@ pub fn string(v: &Value, path: &str, max: usize) -> Result<String, FieldError> {
         return Err(FieldError::new(path, "must not be empty"));
     }
     if s.chars().count() > max {
-        return Err(FieldError::new(path, format!("longer than {max} characters")));
+        return Err(FieldError::new(
+            path,
+            format!("longer than {max} characters"),
+        ));
     }
     Ok(s.to_owned())
 }
@@ -131,7 +146,10 @@ pub fn number(v: &Value, path: &str, min: f64, max: f64) -> Result<f64, FieldErr
         .as_f64()
         .ok_or_else(|| FieldError::new(path, format!("expected a number, got {}", kind(v))))?;
     if !n.is_finite() || n < min || n > max {
-        return Err(FieldError::new(path, format!("must be between {min} and {max}, got {n}")));
+        return Err(FieldError::new(
+            path,
+            format!("must be between {min} and {max}, got {n}"),
+        ));
     }
     Ok(n)
 }
@@ -140,7 +158,10 @@ pub fn number(v: &Value, path: &str, min: f64, max: f64) -> Result<f64, FieldErr
 pub fn integer(v: &Value, path: &str, min: u64, max: u64) -> Result<u64, FieldError> {
     let n = number(v, path, min as f64, max as f64)?;
     if n.fract() != 0.0 {
-        return Err(FieldError::new(path, format!("must be a whole number, got {n}")));
+        return Err(FieldError::new(
+            path,
+            format!("must be a whole number, got {n}"),
+        ));
     }
     Ok(n as u64)
 }
@@ -178,7 +199,10 @@ mod tests {
         let map = object(&v, "m").unwrap();
         assert_eq!(known_keys(map, "m", &["a"]).unwrap_err().path, "m.zz");
         assert_eq!(required(map, "m", "b").unwrap_err().path, "m.b");
-        assert_eq!(string(&json!(3), "m.s", 10).unwrap_err().message, "expected a string, got a number");
+        assert_eq!(
+            string(&json!(3), "m.s", 10).unwrap_err().message,
+            "expected a string, got a number"
+        );
         assert!(integer(&json!(1.5), "n", 0, 10).is_err());
         assert_eq!(integer(&json!(7), "n", 0, 10), Ok(7));
         assert!(number(&json!(11), "n", 0.0, 10.0).is_err());

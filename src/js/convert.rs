@@ -24,7 +24,11 @@ pub struct Limits {
 
 impl Limits {
     /// For manifests and consent imports.
-    pub const DOCUMENT: Limits = Limits { max_depth: 16, max_string: 64 * 1024, max_nodes: 500_000 };
+    pub const DOCUMENT: Limits = Limits {
+        max_depth: 16,
+        max_string: 64 * 1024,
+        max_nodes: 500_000,
+    };
 }
 
 /// Converts `value` to JSON within `limits`; `path` names it in errors.
@@ -33,10 +37,19 @@ pub fn to_json(value: &JsValue, path: &str, limits: Limits) -> Result<Value, Inp
     convert(value, path, limits, 0, &mut nodes)
 }
 
-fn convert(v: &JsValue, path: &str, limits: Limits, depth: usize, nodes: &mut usize) -> Result<Value, InputError> {
+fn convert(
+    v: &JsValue,
+    path: &str,
+    limits: Limits,
+    depth: usize,
+    nodes: &mut usize,
+) -> Result<Value, InputError> {
     *nodes += 1;
     if *nodes > limits.max_nodes {
-        return Err(InputError::TooLarge { path: path.to_owned(), detail: format!("more than {} values", limits.max_nodes) });
+        return Err(InputError::TooLarge {
+            path: path.to_owned(),
+            detail: format!("more than {} values", limits.max_nodes),
+        });
     }
     if v.is_null() || v.is_undefined() {
         return Ok(Value::Null);
@@ -45,32 +58,50 @@ fn convert(v: &JsValue, path: &str, limits: Limits, depth: usize, nodes: &mut us
         return Ok(Value::Bool(b));
     }
     if let Some(n) = v.as_f64() {
-        return Number::from_f64(n).map(Value::Number).ok_or_else(|| InputError::Invalid {
-            path: path.to_owned(),
-            message: format!("expected a finite number, got {n}"),
-        });
+        return Number::from_f64(n)
+            .map(Value::Number)
+            .ok_or_else(|| InputError::Invalid {
+                path: path.to_owned(),
+                message: format!("expected a finite number, got {n}"),
+            });
     }
     if let Some(s) = v.dyn_ref::<JsString>() {
         if s.length() > limits.max_string {
             return Err(InputError::TooLarge {
                 path: path.to_owned(),
-                detail: format!("a string of {} characters, the limit is {}", s.length(), limits.max_string),
+                detail: format!(
+                    "a string of {} characters, the limit is {}",
+                    s.length(),
+                    limits.max_string
+                ),
             });
         }
         return Ok(Value::String(String::from(s)));
     }
     if depth >= limits.max_depth {
-        return Err(InputError::TooDeep { path: path.to_owned(), limit: limits.max_depth });
+        return Err(InputError::TooDeep {
+            path: path.to_owned(),
+            limit: limits.max_depth,
+        });
     }
     if Array::is_array(v) {
         let arr: &Array = v.unchecked_ref();
         let len = arr.length() as usize;
         if len > limits.max_nodes {
-            return Err(InputError::TooLarge { path: path.to_owned(), detail: format!("an array of {len} items") });
+            return Err(InputError::TooLarge {
+                path: path.to_owned(),
+                detail: format!("an array of {len} items"),
+            });
         }
         let mut out = Vec::with_capacity(len.min(1024));
         for i in 0..len {
-            out.push(convert(&arr.get(i as u32), &index(path, i), limits, depth + 1, nodes)?);
+            out.push(convert(
+                &arr.get(i as u32),
+                &index(path, i),
+                limits,
+                depth + 1,
+                nodes,
+            )?);
         }
         return Ok(Value::Array(out));
     }
@@ -101,5 +132,32 @@ fn convert(v: &JsValue, path: &str, limits: Limits, depth: usize, nodes: &mut us
     } else {
         "an unsupported value"
     };
-    Err(InputError::Invalid { path: path.to_owned(), message: format!("{what} is not accepted here") })
+    Err(InputError::Invalid {
+        path: path.to_owned(),
+        message: format!("{what} is not accepted here"),
+    })
+}
+
+/// Serializes a core value for JS: plain objects and arrays, `None` as `null`.
+pub fn to_js_value<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| super::error::optin_error("internal", &e.to_string()))
+}
+
+/// Reads a string argument.
+pub fn string_arg(value: &JsValue, path: &str, max: u32) -> Result<String, InputError> {
+    let s = value
+        .dyn_ref::<JsString>()
+        .ok_or_else(|| InputError::Invalid {
+            path: path.to_owned(),
+            message: "expected a string".to_owned(),
+        })?;
+    if s.length() > max {
+        return Err(InputError::TooLarge {
+            path: path.to_owned(),
+            detail: format!("longer than {max} characters"),
+        });
+    }
+    Ok(String::from(s))
 }

@@ -6,6 +6,8 @@
 
 mod convert;
 mod error;
+mod listeners;
+mod options;
 mod personalizer;
 mod types;
 

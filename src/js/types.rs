@@ -75,4 +75,89 @@ export interface OpenOptions {
   /** Global Privacy Control (default `navigator.globalPrivacyControl`). */
   gpc?: boolean;
 }
+
+/** Consent state of a module. */
+export type ConsentState = "granted" | "notGranted" | "invalidated";
+
+/** A data category as shown to the user. */
+export interface CategoryInfo { id: string; label: string; sensitive: boolean }
+
+/** A module's declaration and consent state, with texts in one locale. */
+export interface ModuleInfo {
+  id: string;
+  /** The locale the texts are in, after fallback ("" for texts given without a locale). */
+  locale: string;
+  title: string;
+  purpose: string;
+  benefit: string;
+  uses: CategoryInfo[];
+  retentionDays: number;
+  essential: boolean;
+  shares: boolean;
+  signals: ("features" | "embedding")[];
+  state: ConsentState;
+  /** SHA-256 of the notice: what a grant applies to. */
+  noticeHash: string;
+  /** When the last consent decision was recorded (ISO 8601), or null. */
+  decidedAt: string | null;
+  /** Global Privacy Control is on and this module shares: only an explicit grant turns it on. */
+  gpcApplies: boolean;
+}
+
+/** A consent record, shaped after ISO/IEC TS 27560 and the W3C Data Privacy Vocabulary. */
+export interface ConsentRecord {
+  recordId: string;
+  module: string;
+  event: "given" | "withdrawn" | "expired" | "invalidated";
+  /** ISO 8601 UTC. */
+  time: string;
+  policyVersion: string;
+  noticeHash: string;
+  purpose: string;
+  dataCategories: string[];
+  retentionDays: number;
+  /** api: an explicit grant or revoke; import: merged from another device; system: expiry or a changed notice. */
+  method: "api" | "import" | "system";
+  locale: string;
+  /** Whether Global Privacy Control was on. */
+  gpc: boolean;
+  /** For imported records: the record on the other device, and when it was decided there. */
+  sourceRecordId?: string;
+  sourceTime?: string;
+}
+
+/** One change of consent, as passed to `onChange` listeners. */
+export interface ConsentChange {
+  type: "consent";
+  module: string;
+  previousState: ConsentState;
+  state: ConsentState;
+  record: ConsentRecord;
+  /** Data categories that lost their last granted module; their data was erased. */
+  erasedCategories: string[];
+}
+
+/** What `importConsent` did. */
+export interface ImportSummary {
+  applied: number;
+  invalidated: number;
+  blockedByGpc: number;
+  skipped: number;
+  unknownModules: number;
+}
+
+/** Consent metrics of one module, for the app's own privacy dashboard. */
+export interface ModuleConsentMetrics {
+  module: string;
+  grants: number;
+  withdrawals: number;
+  regrants: number;
+  /** Milliseconds since the epoch, or null. */
+  firstViewedAt: number | null;
+  firstDecidedAt: number | null;
+  msToFirstDecision: number | null;
+}
+
+/** Whether storage was read cleanly. */
+export interface Health { ok: boolean; problems: string[] }
 "#;

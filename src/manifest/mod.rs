@@ -167,7 +167,12 @@ impl Manifest {
         let mut all: Vec<String> = self
             .modules
             .iter()
-            .flat_map(|m| m.title.locales().chain(m.purpose.locales()).chain(m.benefit.locales()))
+            .flat_map(|m| {
+                m.title
+                    .locales()
+                    .chain(m.purpose.locales())
+                    .chain(m.benefit.locales())
+            })
             .chain(self.data_categories.iter().flat_map(|c| c.label.locales()))
             .map(str::to_owned)
             .collect();

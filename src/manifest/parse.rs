@@ -70,14 +70,21 @@ fn controller(v: &Value) -> Result<Controller, FieldError> {
     known_keys(map, "controller", &["name", "contact"])?;
     Ok(Controller {
         name: string(required(map, "controller", "name")?, "controller.name", 256)?,
-        contact: string(required(map, "controller", "contact")?, "controller.contact", 512)?,
+        contact: string(
+            required(map, "controller", "contact")?,
+            "controller.contact",
+            512,
+        )?,
     })
 }
 
 fn categories(v: &Value) -> Result<Vec<DataCategory>, FieldError> {
     let map = object(v, "dataCategories")?;
     if map.len() > MAX_CATEGORIES {
-        return Err(FieldError::new("dataCategories", format!("at most {MAX_CATEGORIES} categories")));
+        return Err(FieldError::new(
+            "dataCategories",
+            format!("at most {MAX_CATEGORIES} categories"),
+        ));
     }
     map.iter()
         .map(|(id, decl)| {
@@ -109,7 +116,10 @@ fn modules(v: &Value, known: &BTreeSet<&str>) -> Result<Vec<ModuleDecl>, FieldEr
         let path = index("modules", i);
         let m = module(item, &path, known)?;
         if !seen.insert(m.id.clone()) {
-            return Err(FieldError::new(child(&path, "id"), format!("duplicate module id \"{}\"", m.id)));
+            return Err(FieldError::new(
+                child(&path, "id"),
+                format!("duplicate module id \"{}\"", m.id),
+            ));
         }
         out.push(m);
     }
@@ -121,21 +131,40 @@ fn module(v: &Value, path: &str, known: &BTreeSet<&str>) -> Result<ModuleDecl, F
     known_keys(
         map,
         path,
-        &["id", "title", "purpose", "benefit", "uses", "retentionDays", "essential", "signals", "shares"],
+        &[
+            "id",
+            "title",
+            "purpose",
+            "benefit",
+            "uses",
+            "retentionDays",
+            "essential",
+            "signals",
+            "shares",
+        ],
     )?;
     let id = identifier(required(map, path, "id")?, &child(path, "id"))?;
     let text = |key: &str| Text::parse(required(map, path, key)?, &child(path, key));
     let (title, purpose, benefit) = (text("title")?, text("purpose")?, text("benefit")?);
     let uses_path = child(path, "uses");
     let mut uses = Vec::new();
-    for (i, u) in array(required(map, path, "uses")?, &uses_path, MAX_CATEGORIES)?.iter().enumerate() {
+    for (i, u) in array(required(map, path, "uses")?, &uses_path, MAX_CATEGORIES)?
+        .iter()
+        .enumerate()
+    {
         let p = index(&uses_path, i);
         let category = identifier(u, &p)?;
         if !known.contains(category.as_str()) {
-            return Err(FieldError::new(p, format!("unknown data category \"{category}\"")));
+            return Err(FieldError::new(
+                p,
+                format!("unknown data category \"{category}\""),
+            ));
         }
         if uses.contains(&category) {
-            return Err(FieldError::new(p, format!("data category \"{category}\" listed twice")));
+            return Err(FieldError::new(
+                p,
+                format!("data category \"{category}\" listed twice"),
+            ));
         }
         uses.push(category);
     }
@@ -150,10 +179,18 @@ fn module(v: &Value, path: &str, known: &BTreeSet<&str>) -> Result<ModuleDecl, F
     let retention_days = match optional(map, "retentionDays") {
         Some(v) => integer(v, &child(path, "retentionDays"), 1, MAX_RETENTION_DAYS)? as u32,
         None if uses.is_empty() => 1,
-        None => return Err(FieldError::new(child(path, "retentionDays"), "is required for a module that uses data")),
+        None => {
+            return Err(FieldError::new(
+                child(path, "retentionDays"),
+                "is required for a module that uses data",
+            ))
+        }
     };
     if essential && shares {
-        return Err(FieldError::new(child(path, "shares"), "an essential module may not share anything"));
+        return Err(FieldError::new(
+            child(path, "shares"),
+            "an essential module may not share anything",
+        ));
     }
     let mut signals = Vec::new();
     if let Some(sv) = optional(map, "signals") {
@@ -162,14 +199,29 @@ fn module(v: &Value, path: &str, known: &BTreeSet<&str>) -> Result<ModuleDecl, F
             let signal = match s.as_str() {
                 Some("features") => Signal::Features,
                 Some("embedding") => Signal::Embedding,
-                _ => return Err(FieldError::new(index(&sp, i), "expected \"features\" or \"embedding\"")),
+                _ => {
+                    return Err(FieldError::new(
+                        index(&sp, i),
+                        "expected \"features\" or \"embedding\"",
+                    ))
+                }
             };
             if !signals.contains(&signal) {
                 signals.push(signal);
             }
         }
     }
-    Ok(ModuleDecl { id, title, purpose, benefit, uses, retention_days, essential, signals, shares })
+    Ok(ModuleDecl {
+        id,
+        title,
+        purpose,
+        benefit,
+        uses,
+        retention_days,
+        essential,
+        signals,
+        shares,
+    })
 }
 
 fn metrics(v: &Value) -> Result<Vec<MetricDecl>, FieldError> {
@@ -179,12 +231,21 @@ fn metrics(v: &Value) -> Result<Vec<MetricDecl>, FieldError> {
     for (i, item) in items.iter().enumerate() {
         let path = index("metrics", i);
         let map = object(item, &path)?;
-        known_keys(map, &path, &["id", "label", "type", "domain", "min", "max", "epsilon"])?;
+        known_keys(
+            map,
+            &path,
+            &["id", "label", "type", "domain", "min", "max", "epsilon"],
+        )?;
         let id = identifier(required(map, &path, "id")?, &child(&path, "id"))?;
         if !seen.insert(id.clone()) {
-            return Err(FieldError::new(child(&path, "id"), format!("duplicate metric id \"{id}\"")));
+            return Err(FieldError::new(
+                child(&path, "id"),
+                format!("duplicate metric id \"{id}\""),
+            ));
         }
-        let label = optional(map, "label").map(|l| Text::parse(l, &child(&path, "label"))).transpose()?;
+        let label = optional(map, "label")
+            .map(|l| Text::parse(l, &child(&path, "label")))
+            .transpose()?;
         let type_path = child(&path, "type");
         let kind = match required(map, &path, "type")?.as_str() {
             Some("boolean") => MetricKind::Boolean,
@@ -199,24 +260,50 @@ fn metrics(v: &Value) -> Result<Vec<MetricDecl>, FieldError> {
                 for (j, value) in values.iter().enumerate() {
                     let s = string(value, &index(&dp, j), 256)?;
                     if !unique.insert(s.clone()) {
-                        return Err(FieldError::new(index(&dp, j), format!("duplicate value \"{s}\"")));
+                        return Err(FieldError::new(
+                            index(&dp, j),
+                            format!("duplicate value \"{s}\""),
+                        ));
                     }
                     domain.push(s);
                 }
                 MetricKind::Categorical { domain }
             }
             Some("numeric") => {
-                let min = number(required(map, &path, "min")?, &child(&path, "min"), -1e12, 1e12)?;
-                let max = number(required(map, &path, "max")?, &child(&path, "max"), -1e12, 1e12)?;
+                let min = number(
+                    required(map, &path, "min")?,
+                    &child(&path, "min"),
+                    -1e12,
+                    1e12,
+                )?;
+                let max = number(
+                    required(map, &path, "max")?,
+                    &child(&path, "max"),
+                    -1e12,
+                    1e12,
+                )?;
                 if max <= min {
-                    return Err(FieldError::new(child(&path, "max"), "must be greater than min"));
+                    return Err(FieldError::new(
+                        child(&path, "max"),
+                        "must be greater than min",
+                    ));
                 }
                 MetricKind::Numeric { min, max }
             }
-            _ => return Err(FieldError::new(type_path, "expected \"boolean\", \"categorical\" or \"numeric\"")),
+            _ => {
+                return Err(FieldError::new(
+                    type_path,
+                    "expected \"boolean\", \"categorical\" or \"numeric\"",
+                ))
+            }
         };
         let epsilon = positive(required(map, &path, "epsilon")?, &child(&path, "epsilon"))?;
-        out.push(MetricDecl { id, label, kind, epsilon });
+        out.push(MetricDecl {
+            id,
+            label,
+            kind,
+            epsilon,
+        });
     }
     Ok(out)
 }
@@ -233,9 +320,16 @@ fn budget(v: &Value) -> Result<PrivacyBudget, FieldError> {
     let map = object(v, "privacyBudget")?;
     known_keys(map, "privacyBudget", &["epsilon", "periodDays"])?;
     Ok(PrivacyBudget {
-        epsilon: positive(required(map, "privacyBudget", "epsilon")?, "privacyBudget.epsilon")?,
-        period_days: integer(required(map, "privacyBudget", "periodDays")?, "privacyBudget.periodDays", 1, 3650)?
-            as u32,
+        epsilon: positive(
+            required(map, "privacyBudget", "epsilon")?,
+            "privacyBudget.epsilon",
+        )?,
+        period_days: integer(
+            required(map, "privacyBudget", "periodDays")?,
+            "privacyBudget.periodDays",
+            1,
+            3650,
+        )? as u32,
     })
 }
 
@@ -248,23 +342,35 @@ fn check_reports(
         return Ok(());
     }
     if !modules.iter().any(|m| m.shares) {
-        return Err(FieldError::new("metrics", "metrics need a module with \"shares\": true to report them"));
+        return Err(FieldError::new(
+            "metrics",
+            "metrics need a module with \"shares\": true to report them",
+        ));
     }
     let Some(budget) = budget else {
-        return Err(FieldError::new("privacyBudget", "is required when metrics are declared"));
+        return Err(FieldError::new(
+            "privacyBudget",
+            "is required when metrics are declared",
+        ));
     };
     for (i, m) in metrics.iter().enumerate() {
         if m.epsilon > budget.epsilon {
             return Err(FieldError::new(
                 child(&index("metrics", i), "epsilon"),
-                format!("{} exceeds the whole privacyBudget.epsilon {}", m.epsilon, budget.epsilon),
+                format!(
+                    "{} exceeds the whole privacyBudget.epsilon {}",
+                    m.epsilon, budget.epsilon
+                ),
             ));
         }
     }
     Ok(())
 }
 
-fn samples(v: &Value, is_category: &dyn Fn(&str) -> bool) -> Result<Vec<SamplePersona>, FieldError> {
+fn samples(
+    v: &Value,
+    is_category: &dyn Fn(&str) -> bool,
+) -> Result<Vec<SamplePersona>, FieldError> {
     let items = array(v, "samples", MAX_SAMPLES)?;
     let mut seen = BTreeSet::new();
     let mut out = Vec::with_capacity(items.len());
@@ -274,11 +380,18 @@ fn samples(v: &Value, is_category: &dyn Fn(&str) -> bool) -> Result<Vec<SamplePe
         known_keys(map, &path, &["id", "label", "events"])?;
         let id = identifier(required(map, &path, "id")?, &child(&path, "id"))?;
         if !seen.insert(id.clone()) {
-            return Err(FieldError::new(child(&path, "id"), format!("duplicate sample id \"{id}\"")));
+            return Err(FieldError::new(
+                child(&path, "id"),
+                format!("duplicate sample id \"{id}\""),
+            ));
         }
         let label = Text::parse(required(map, &path, "label")?, &child(&path, "label"))?;
-        let events =
-            Event::parse_many(required(map, &path, "events")?, &child(&path, "events"), MAX_SAMPLE_EVENTS, is_category)?;
+        let events = Event::parse_many(
+            required(map, &path, "events")?,
+            &child(&path, "events"),
+            MAX_SAMPLE_EVENTS,
+            is_category,
+        )?;
         out.push(SamplePersona { id, label, events });
     }
     Ok(out)

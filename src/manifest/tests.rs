@@ -27,7 +27,13 @@ fn accepts_the_fixture_with_every_field() {
     assert!(m.module("insights").unwrap().shares);
     assert!(m.category("health-reading").unwrap().sensitive);
     assert_eq!(m.metrics.len(), 3);
-    assert_eq!(m.privacy_budget, Some(PrivacyBudget { epsilon: 4.0, period_days: 7 }));
+    assert_eq!(
+        m.privacy_budget,
+        Some(PrivacyBudget {
+            epsilon: 4.0,
+            period_days: 7
+        })
+    );
     assert_eq!(m.samples[0].events.len(), 2);
     assert_eq!(m.locales(), ["de", "en"]);
     assert_eq!(m.consent_validity_days, Some(395));
@@ -35,30 +41,95 @@ fn accepts_the_fixture_with_every_field() {
 
 #[test]
 fn errors_name_the_offending_field() {
-    let cases: Vec<(Box<dyn FnOnce(&mut Value)>, &str)> = vec![
-        (Box::new(|v| v["modules"][2]["uses"][0] = json!("gps")), "modules[2].uses[0]: unknown data category \"gps\""),
-        (Box::new(|v| v["modules"][0]["uses"] = json!(["reading"])), "modules[0].uses: an essential module needs no consent"),
-        (Box::new(|v| v["modules"][1]["retentionDays"] = json!(0)), "modules[1].retentionDays: must be between 1 and 3650"),
-        (Box::new(|v| v["modules"][1]["retentionDays"] = json!(1.5)), "modules[1].retentionDays: must be a whole number"),
-        (Box::new(|v| v["modules"][1]["retentiondays"] = json!(3)), "modules[1].retentiondays: unknown field"),
-        (Box::new(|v| v["modules"][3]["id"] = json!("topics")), "modules[3].id: duplicate module id \"topics\""),
-        (Box::new(|v| v["modules"][1]["title"] = json!({"english": "x"})), "modules[1].title.english: not a locale tag"),
-        (Box::new(|v| v["modules"][1]["purpose"] = json!(7)), "modules[1].purpose: expected a string or an object"),
-        (Box::new(|v| v["modules"][1]["signals"] = json!(["mood"])), "modules[1].signals[0]: expected \"features\" or \"embedding\""),
-        (Box::new(|v| v["modules"] = json!([])), "modules: declare at least one module"),
-        (Box::new(|v| v["policyVersion"] = json!("")), "policyVersion: must not be empty"),
-        (Box::new(|v| { v.as_object_mut().map(|o| o.remove("controller")); }), "controller: is required"),
-        (Box::new(|v| v["dataCategories"]["bad id"] = json!({"label": "x"})), "dataCategories.bad id: \"bad id\" is not a valid id"),
-        (Box::new(|v| v["metrics"][1]["domain"] = json!(["a"])), "metrics[1].domain: needs at least 2 values"),
-        (Box::new(|v| v["metrics"][2]["max"] = json!(-1)), "metrics[2].max: must be greater than min"),
-        (Box::new(|v| v["metrics"][0]["epsilon"] = json!(5)), "metrics[0].epsilon: 5 exceeds the whole privacyBudget.epsilon 4"),
-        (Box::new(|v| { v.as_object_mut().map(|o| o.remove("privacyBudget")); }), "privacyBudget: is required when metrics are declared"),
-        (Box::new(|v| v["modules"][4]["shares"] = json!(false)), "metrics: metrics need a module with \"shares\": true"),
-        (Box::new(|v| v["samples"][0]["events"][1]["category"] = json!("gps")), "samples[0].events[1].category: unknown data category \"gps\""),
+    type Edit = Box<dyn FnOnce(&mut Value)>;
+    let cases: Vec<(Edit, &str)> = vec![
+        (
+            Box::new(|v| v["modules"][2]["uses"][0] = json!("gps")),
+            "modules[2].uses[0]: unknown data category \"gps\"",
+        ),
+        (
+            Box::new(|v| v["modules"][0]["uses"] = json!(["reading"])),
+            "modules[0].uses: an essential module needs no consent",
+        ),
+        (
+            Box::new(|v| v["modules"][1]["retentionDays"] = json!(0)),
+            "modules[1].retentionDays: must be between 1 and 3650",
+        ),
+        (
+            Box::new(|v| v["modules"][1]["retentionDays"] = json!(1.5)),
+            "modules[1].retentionDays: must be a whole number",
+        ),
+        (
+            Box::new(|v| v["modules"][1]["retentiondays"] = json!(3)),
+            "modules[1].retentiondays: unknown field",
+        ),
+        (
+            Box::new(|v| v["modules"][3]["id"] = json!("topics")),
+            "modules[3].id: duplicate module id \"topics\"",
+        ),
+        (
+            Box::new(|v| v["modules"][1]["title"] = json!({"english": "x"})),
+            "modules[1].title.english: not a locale tag",
+        ),
+        (
+            Box::new(|v| v["modules"][1]["purpose"] = json!(7)),
+            "modules[1].purpose: expected a string or an object",
+        ),
+        (
+            Box::new(|v| v["modules"][1]["signals"] = json!(["mood"])),
+            "modules[1].signals[0]: expected \"features\" or \"embedding\"",
+        ),
+        (
+            Box::new(|v| v["modules"] = json!([])),
+            "modules: declare at least one module",
+        ),
+        (
+            Box::new(|v| v["policyVersion"] = json!("")),
+            "policyVersion: must not be empty",
+        ),
+        (
+            Box::new(|v| {
+                v.as_object_mut().map(|o| o.remove("controller"));
+            }),
+            "controller: is required",
+        ),
+        (
+            Box::new(|v| v["dataCategories"]["bad id"] = json!({"label": "x"})),
+            "dataCategories.bad id: \"bad id\" is not a valid id",
+        ),
+        (
+            Box::new(|v| v["metrics"][1]["domain"] = json!(["a"])),
+            "metrics[1].domain: needs at least 2 values",
+        ),
+        (
+            Box::new(|v| v["metrics"][2]["max"] = json!(-1)),
+            "metrics[2].max: must be greater than min",
+        ),
+        (
+            Box::new(|v| v["metrics"][0]["epsilon"] = json!(5)),
+            "metrics[0].epsilon: 5 exceeds the whole privacyBudget.epsilon 4",
+        ),
+        (
+            Box::new(|v| {
+                v.as_object_mut().map(|o| o.remove("privacyBudget"));
+            }),
+            "privacyBudget: is required when metrics are declared",
+        ),
+        (
+            Box::new(|v| v["modules"][4]["shares"] = json!(false)),
+            "metrics: metrics need a module with \"shares\": true",
+        ),
+        (
+            Box::new(|v| v["samples"][0]["events"][1]["category"] = json!("gps")),
+            "samples[0].events[1].category: unknown data category \"gps\"",
+        ),
     ];
     for (edit, expected) in cases {
         let got = error_for(edit);
-        assert!(got.starts_with(expected), "expected {expected:?}, got {got:?}");
+        assert!(
+            got.starts_with(expected),
+            "expected {expected:?}, got {got:?}"
+        );
     }
 }
 

@@ -29,7 +29,10 @@ impl Text {
                 for (locale, text) in map {
                     let p = child(path, locale);
                     if !is_locale_tag(locale) {
-                        return Err(FieldError::new(p, "not a locale tag like \"en\" or \"de-AT\""));
+                        return Err(FieldError::new(
+                            p,
+                            "not a locale tag like \"en\" or \"de-AT\"",
+                        ));
                     }
                     entries.push((locale.clone(), string(text, &p, MAX_TEXT_LEN)?));
                 }
@@ -37,7 +40,10 @@ impl Text {
             }
             other => Err(FieldError::new(
                 path,
-                format!("expected a string or an object of locale -> string, got {}", kind(other)),
+                format!(
+                    "expected a string or an object of locale -> string, got {}",
+                    kind(other)
+                ),
             )),
         }
     }
@@ -61,7 +67,10 @@ impl Text {
 
     /// The locales this text is given in (empty for plain text).
     pub fn locales(&self) -> impl Iterator<Item = &str> {
-        self.0.iter().map(|(l, _)| l.as_str()).filter(|l| !l.is_empty())
+        self.0
+            .iter()
+            .map(|(l, _)| l.as_str())
+            .filter(|l| !l.is_empty())
     }
 
     /// Every (locale, text) pair, in the manifest's order.
@@ -76,7 +85,8 @@ pub fn is_locale_tag(tag: &str) -> bool {
     let lang_ok = parts
         .next()
         .is_some_and(|l| (2..=3).contains(&l.len()) && l.bytes().all(|b| b.is_ascii_alphabetic()));
-    lang_ok && parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+    lang_ok
+        && parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 #[cfg(test)]
@@ -97,8 +107,14 @@ mod tests {
 
     #[test]
     fn rejects_bad_locales_and_values() {
-        assert_eq!(Text::parse(&json!({"english": "x"}), "t").unwrap_err().path, "t.english");
-        assert_eq!(Text::parse(&json!({"en": 3}), "t").unwrap_err().path, "t.en");
+        assert_eq!(
+            Text::parse(&json!({"english": "x"}), "t").unwrap_err().path,
+            "t.english"
+        );
+        assert_eq!(
+            Text::parse(&json!({"en": 3}), "t").unwrap_err().path,
+            "t.en"
+        );
         assert!(Text::parse(&json!({}), "t").is_err());
         assert!(Text::parse(&json!(""), "t").is_err());
         assert!(Text::parse(&json!([]), "t").is_err());
