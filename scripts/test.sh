@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Runs every test of optin, layer by layer, and prints a summary of each:
+#   lint     cargo fmt --check, clippy (native and wasm32) with -D warnings
+#   native   cargo test: unit and property tests of the core
+#   browser  wasm-bindgen tests in headless Chromium (wasm-pack test --headless --chrome)
+#   node     the same wasm-bindgen tests in Node (wasm-pack test --node)
+#   package  the built npm package: network guard, types (tsc --strict), smoke tests in
+#            Node ESM, a plain page and a Vite build in Chromium, README examples
+set -uo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh --browser || { echo "test: setup failed" >&2; exit 1; }
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+logs=target/test-logs
+mkdir -p "$logs"
+
+names=() results=() counts=()
+total_pass=0 total_fail=0
+
+# Runs a layer; counts "test result" lines (cargo, wasm-bindgen-test) and "# pass" (node --test).
+layer() {
+  local name=$1
+  shift
+  echo
+  echo "=== $name: $*"
+  local start=$SECONDS status=0
+  "$@" >"$logs/$name.log" 2>&1 || status=$?
+  grep -v -E '^\s*(Compiling|Downloaded|Downloading|Checking|Fresh) ' "$logs/$name.log" | tail -n 25
+  local pass fail
+  pass=$(grep -hoE 'test result: [a-zA-Z]+\. [0-9]+ passed' "$logs/$name.log" | awk '{ s += $4 } END { print s + 0 }')
+  fail=$(grep -hoE '[0-9]+ failed' "$logs/$name.log" | awk '{ s += $1 } END { print s + 0 }')
+  pass=$((pass + $(grep -hoE '^# pass [0-9]+' "$logs/$name.log" | awk '{ s += $3 } END { print s + 0 }')))
+  fail=$((fail + $(grep -hoE '^# fail [0-9]+' "$logs/$name.log" | awk '{ s += $3 } END { print s + 0 }')))
+  if [ $status -ne 0 ] && [ "$fail" -eq 0 ]; then fail=1; fi
+  names+=("$name")
+  results+=("$([ $status -eq 0 ] && echo ok || echo FAILED)")
+  counts+=("$pass passed, $fail failed, $((SECONDS - start))s")
+  total_pass=$((total_pass + pass))
+  total_fail=$((total_fail + fail))
+}
+
+lint() {
+  cargo fmt --check &&
+    cargo clippy --locked --all-targets -- -D warnings &&
+    cargo clippy --locked --target wasm32-unknown-unknown --all-targets -- -D warnings
+}
+
+layer lint lint
+layer native cargo test --locked
+layer browser env WASM_BINDGEN_USE_BROWSER=1 wasm-pack test --headless --chrome -- --locked
+layer node wasm-pack test --node -- --locked
+layer build ./scripts/build.sh
+layer package node --test --test-concurrency=1 tests/js/
+
+echo
+echo "=== summary"
+for i in "${!names[@]}"; do
+  printf '%-8s %-7s %s\n' "${names[$i]}" "${results[$i]}" "${counts[$i]}"
+done
+echo "logs in $logs/"
+echo "$total_pass passed, $total_fail failed"
+for r in "${results[@]}"; do [ "$r" = ok ] || exit 1; done

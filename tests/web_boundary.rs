@@ -1,0 +1,261 @@
+//! The JS boundary in a real JS engine (headless Chromium and Node): every bad input gives an
+//! OptinError with its code, and the instance keeps working afterwards (promise 7).
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Function, Reflect, JSON};
+use optin::js::Personalizer;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+const MANIFEST: &str = include_str!("fixtures/news-manifest.json");
+
+fn manifest() -> JsValue {
+    JSON::parse(MANIFEST).unwrap_or(JsValue::NULL)
+}
+
+fn code_of(err: &JsValue) -> String {
+    assert!(
+        err.is_instance_of::<js_sys::Error>(),
+        "not an Error: {err:?}"
+    );
+    let name = Reflect::get(err, &"name".into())
+        .ok()
+        .and_then(|v| v.as_string());
+    assert_eq!(name.as_deref(), Some("OptinError"));
+    Reflect::get(err, &"code".into())
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default()
+}
+
+fn options(js: &str) -> Option<js_sys::Object> {
+    Function::new_no_args(&format!("return {js}"))
+        .call0(&JsValue::NULL)
+        .ok()
+        .map(JsValue::unchecked_into)
+}
+
+async fn open() -> Personalizer {
+    match Personalizer::open(
+        manifest(),
+        options("{ storage: 'memory', locale: 'en', gpc: false }"),
+    )
+    .await
+    {
+        Ok(p) => p,
+        Err(e) => panic!("open failed: {e:?}"),
+    }
+}
+
+async fn open_err(manifest: JsValue) -> String {
+    match Personalizer::open(manifest, None).await {
+        Ok(_) => "opened".to_owned(),
+        Err(e) => code_of(&e),
+    }
+}
+
+async fn settle(p: js_sys::Promise) -> Result<JsValue, JsValue> {
+    JsFuture::from(p).await
+}
+
+fn state_of(p: &Personalizer, module: &str) -> String {
+    let modules = p.modules(None).unwrap_or(JsValue::NULL);
+    let list: js_sys::Array = modules.unchecked_into();
+    list.iter()
+        .find(|m| {
+            Reflect::get(m, &"id".into())
+                .ok()
+                .and_then(|v| v.as_string())
+                .as_deref()
+                == Some(module)
+        })
+        .and_then(|m| Reflect::get(&m, &"state".into()).ok())
+        .and_then(|v| v.as_string())
+        .unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn bad_manifests_are_errors_with_codes() {
+    assert_eq!(
+        open_err(JsValue::from_str("manifest")).await,
+        "invalid-manifest"
+    );
+    assert_eq!(open_err(JsValue::from_f64(3.0)).await, "invalid-manifest");
+    assert_eq!(open_err(JsValue::UNDEFINED).await, "invalid-manifest");
+    let ten_mb = JsValue::from_str(&"x".repeat(10 * 1024 * 1024));
+    assert_eq!(open_err(ten_mb.clone()).await, "input-too-large");
+    let m = manifest();
+    let _ = Reflect::set(&m, &"policyVersion".into(), &ten_mb);
+    assert_eq!(open_err(m).await, "input-too-large");
+    let deep = JSON::parse(&format!("{}{}", "[".repeat(100_000), "]".repeat(100_000)))
+        .unwrap_or(JsValue::NULL);
+    assert_eq!(open_err(deep.clone()).await, "input-too-deep");
+    let m = manifest();
+    let _ = Reflect::set(&m, &"samples".into(), &deep);
+    assert_eq!(open_err(m).await, "input-too-deep");
+    let cyclic = manifest();
+    let _ = Reflect::set(&cyclic, &"controller".into(), &cyclic);
+    assert_eq!(open_err(cyclic).await, "input-too-deep");
+    let m = manifest();
+    let modules = Reflect::get(&m, &"modules".into()).unwrap_or(JsValue::NULL);
+    let first = Reflect::get(&modules, &1.into()).unwrap_or(JsValue::NULL);
+    let _ = Reflect::set(
+        &first,
+        &"uses".into(),
+        &JSON::parse("[\"gps\"]").unwrap_or(JsValue::NULL),
+    );
+    let err = Personalizer::open(m, None)
+        .await
+        .err()
+        .unwrap_or(JsValue::NULL);
+    assert_eq!(code_of(&err), "invalid-manifest");
+    let message = Reflect::get(&err, &"message".into())
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default();
+    assert!(
+        message.contains("modules[1].uses[0]: unknown data category \"gps\""),
+        "{message}"
+    );
+    let nan = manifest();
+    let _ = Reflect::set(
+        &nan,
+        &"consentValidityDays".into(),
+        &JsValue::from_f64(f64::NAN),
+    );
+    assert_eq!(open_err(nan).await, "invalid-argument");
+    // After all that, opening still works.
+    open().await;
+}
+
+#[wasm_bindgen_test]
+async fn bad_options_are_errors_with_codes() {
+    for (opts, code) in [
+        ("{ storage: 'cloud' }", "invalid-argument"),
+        ("{ locale: 'english' }", "invalid-argument"),
+        ("{ now: 5 }", "invalid-argument"),
+        ("{ now: () => 'soon' }", "invalid-argument"),
+        (
+            "{ now: () => { throw new Error('x') } }",
+            "invalid-argument",
+        ),
+        ("{ gpc: 'yes' }", "invalid-argument"),
+        ("{ namespace: 'a b' }", "invalid-argument"),
+    ] {
+        let got = match Personalizer::open(manifest(), options(opts)).await {
+            Ok(_) => "opened".to_owned(),
+            Err(e) => code_of(&e),
+        };
+        assert_eq!(got, code, "{opts}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn consent_calls_validate_and_the_instance_keeps_working() {
+    let p = open().await;
+    for (arg, code) in [
+        (JsValue::from_f64(1.0), "invalid-argument"),
+        (JsValue::NULL, "invalid-argument"),
+        (JsValue::from_str("gps"), "unknown-module"),
+        (JsValue::from_str("editorial"), "essential-module"),
+        (
+            JsValue::from_str(&"m".repeat(10 * 1024 * 1024)),
+            "input-too-large",
+        ),
+    ] {
+        let err = settle(p.grant(arg.clone()))
+            .await
+            .err()
+            .unwrap_or(JsValue::NULL);
+        assert_eq!(code_of(&err), code);
+        let err = settle(p.revoke(arg)).await.err().unwrap_or(JsValue::NULL);
+        assert_eq!(code_of(&err), code);
+    }
+    assert!(settle(p.grant("topics".into())).await.is_ok());
+    assert_eq!(state_of(&p, "topics"), "granted");
+    for bad in ["{}", "[1]", "[{\"recordId\": 5}]", "\"records\""] {
+        let err = settle(p.import_consent(JSON::parse(bad).unwrap_or(JsValue::NULL)))
+            .await
+            .err()
+            .unwrap_or(JsValue::NULL);
+        assert_eq!(code_of(&err), "invalid-consent-import", "{bad}");
+    }
+    assert_eq!(
+        code_of(
+            &p.on_change(JsValue::from_str("not a function"))
+                .err()
+                .unwrap_or(JsValue::NULL)
+        ),
+        "invalid-argument"
+    );
+    assert_eq!(
+        code_of(
+            &p.modules(Some("not a locale".into()))
+                .err()
+                .unwrap_or(JsValue::NULL)
+        ),
+        "invalid-argument"
+    );
+    assert!(settle(p.revoke("topics".into())).await.is_ok());
+    assert_eq!(state_of(&p, "topics"), "notGranted");
+    let records: js_sys::Array = p
+        .consent_records()
+        .unwrap_or(JsValue::NULL)
+        .unchecked_into();
+    assert_eq!(records.length(), 2);
+}
+
+#[wasm_bindgen_test]
+async fn listeners_hear_changes_and_may_call_back_or_throw() {
+    let p = open().await;
+    let seen = js_sys::Array::new();
+    let record = Function::new_with_args(
+        "seen, change",
+        "seen.push(change.module + ':' + change.state); throw new Error('listener bug')",
+    );
+    let bound = record.bind1(&JsValue::NULL, &seen);
+    let off = p.on_change(bound.into()).unwrap_or(JsValue::NULL);
+    assert!(settle(p.grant("similar".into())).await.is_ok());
+    assert_eq!(
+        seen.join(",").as_string().unwrap_or_default(),
+        "similar:granted"
+    );
+    let off: Function = off.unchecked_into();
+    let _ = off.call0(&JsValue::NULL);
+    assert!(settle(p.revoke("similar".into())).await.is_ok());
+    assert_eq!(seen.length(), 1, "unsubscribed");
+    assert_eq!(state_of(&p, "similar"), "notGranted");
+}
+
+#[wasm_bindgen_test]
+async fn exported_consent_imports_on_another_instance() {
+    let a = open().await;
+    assert!(settle(a.grant("topics".into())).await.is_ok());
+    let b = open().await;
+    let summary = settle(b.import_consent(a.export_consent().unwrap_or(JsValue::NULL)))
+        .await
+        .unwrap_or(JsValue::NULL);
+    assert_eq!(
+        Reflect::get(&summary, &"applied".into())
+            .ok()
+            .and_then(|v| v.as_f64()),
+        Some(1.0)
+    );
+    assert_eq!(state_of(&b, "topics"), "granted");
+}
+
+#[wasm_bindgen_test]
+async fn a_closed_instance_refuses_calls() {
+    let p = open().await;
+    assert!(p.close().is_ok());
+    assert_eq!(
+        code_of(&p.modules(None).err().unwrap_or(JsValue::NULL)),
+        "closed"
+    );
+    let err = settle(p.grant("topics".into()))
+        .await
+        .err()
+        .unwrap_or(JsValue::NULL);
+    assert_eq!(code_of(&err), "closed");
+}
