@@ -86,6 +86,26 @@ impl ErrorCode for ImportError {
     }
 }
 
+/// Events given to `record` or `recordMany` were rejected (nothing was stored).
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum EventError {
+    /// An event is invalid; the path names it (`events[3].at`).
+    #[error("invalid event: {0}")]
+    Invalid(FieldError),
+    /// Writing failed; nothing changed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl ErrorCode for EventError {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Invalid(_) => "invalid-event",
+            Self::Store(e) => e.code(),
+        }
+    }
+}
+
 /// A store could not complete an operation. Whatever failed left the previous state intact.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum StoreError {

@@ -11,6 +11,7 @@ pub mod event;
 pub mod ids;
 pub mod manifest;
 pub mod personalizer;
+pub mod profile;
 pub mod store;
 pub mod time;
 pub mod validate;

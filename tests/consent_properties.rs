@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use optin::consent::{ConsentEvent, ConsentRecord, ConsentState, Method};
+use optin::event::Event;
 use optin::ids::SequentialIds;
 use optin::manifest::Manifest;
 use optin::personalizer::{OpenConfig, Personalizer};
@@ -72,11 +73,7 @@ impl World {
 
     fn reopen(&mut self) {
         self.seq += 1_000_000;
-        let config = OpenConfig {
-            locale: "en".into(),
-            gpc: self.gpc,
-            now: self.now,
-        };
+        let config = OpenConfig::new("en", self.gpc, self.now);
         self.p = Personalizer::open_store(
             self.manifest(),
             &mut self.store,
@@ -86,28 +83,31 @@ impl World {
         .unwrap();
     }
 
-    /// Simulates the profile writing events for every category a granted module uses.
-    fn collect_data(&mut self) {
-        let states = self.p.states(self.now);
+    /// The app records an event in every category, some of them backdated: events of
+    /// categories no granted module uses must be dropped, and old ones expire.
+    fn collect_data(&mut self, backdate_days: i64) {
         let m = self.manifest();
-        for module in &m.modules {
-            if states.get(&module.id) == Some(&ConsentState::Granted) {
-                for c in &module.uses {
-                    self.store
-                        .put_raw(&format!("events/{c}/{}", self.now), vec![1]);
-                }
-            }
+        let events = m
+            .data_categories
+            .iter()
+            .map(|c| Event {
+                category: c.id.clone(),
+                kind: "view".into(),
+                item: format!("item-{}", self.now),
+                at: Some(self.now - backdate_days * DAY_MS),
+                weight: 1.0,
+                features: vec![("topic:x".into(), 1.0)],
+            })
+            .collect();
+        if let Ok(plan) = self.p.plan_record(events, self.now) {
+            let _ = self.p.commit(&mut self.store, plan);
         }
     }
 }
 
 fn other_device_export(manifest: &Manifest, grants: &[(usize, bool)], at: Millis) -> Value {
     let mut store = MemoryStore::new();
-    let config = OpenConfig {
-        locale: "de".into(),
-        gpc: false,
-        now: at,
-    };
+    let config = OpenConfig::new("de", false, at);
     let Ok(mut p) = Personalizer::open_store(
         manifest.clone(),
         &mut store,
@@ -138,11 +138,7 @@ fn check_invariants(w: &World, previous_records: &[ConsentRecord]) -> Result<(),
     prop_assert_eq!(&records[..previous_records.len()], previous_records);
     // State is a pure function of the stored records and the manifest: a fresh instance over
     // the same storage agrees with this one.
-    let config = OpenConfig {
-        locale: "en".into(),
-        gpc: w.gpc,
-        now: w.now,
-    };
+    let config = OpenConfig::new("en", w.gpc, w.now);
     let (fresh, _) = Personalizer::open(
         manifest.clone(),
         w.store.load().unwrap(),
@@ -171,43 +167,67 @@ fn check_invariants(w: &World, previous_records: &[ConsentRecord]) -> Result<(),
             !(r.gpc && shares && r.method == Method::Import && r.event == ConsentEvent::Given)
         );
     }
-    // Promise 1 in storage: no data for a category without a granted module using it.
-    let used: BTreeMap<&str, bool> = manifest
+    // Promises 1 and 3: every stored event belongs to a category a granted module uses, and
+    // is no older than the longest retention of those modules; in memory and in storage alike.
+    let retention: BTreeMap<&str, i64> = manifest
         .data_categories
         .iter()
-        .map(|c| {
-            let on = manifest.modules.iter().any(|m| {
-                m.uses.contains(&c.id) && states.get(&m.id) == Some(&ConsentState::Granted)
-            });
-            (c.id.as_str(), on)
+        .filter_map(|c| {
+            manifest
+                .modules
+                .iter()
+                .filter(|m| {
+                    m.uses.contains(&c.id) && states.get(&m.id) == Some(&ConsentState::Granted)
+                })
+                .map(|m| i64::from(m.retention_days))
+                .max()
+                .map(|d| (c.id.as_str(), d))
         })
         .collect();
+    for e in w.p.events().iter() {
+        let days = retention.get(e.category.as_str()).copied();
+        prop_assert!(
+            days.is_some(),
+            "event in {} kept without a granted user",
+            e.category
+        );
+        prop_assert!(
+            e.at >= w.now - days.unwrap_or(0) * DAY_MS,
+            "event in {} kept past retention",
+            e.category
+        );
+    }
     for key in w.store.keys().filter(|k| k.starts_with("events/")) {
         let category = key.split('/').nth(1).unwrap_or("");
         prop_assert!(
-            used.get(category).copied().unwrap_or(false),
+            retention.contains_key(category),
             "{} kept without a granted user",
             key
         );
     }
+    prop_assert_eq!(
+        fresh.events(),
+        w.p.events(),
+        "the event log round-trips through storage"
+    );
     Ok(())
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
-    fn consent_invariants_hold_for_any_sequence(ops in prop::collection::vec(op(), 1..40)) {
+    fn consent_invariants_hold_for_any_sequence(ops in prop::collection::vec((op(), 0..40i64), 1..40)) {
         let mut w = World {
             manifest_json: base_manifest(),
             store: MemoryStore::new(),
             p: Personalizer::open(Manifest::from_json(&base_manifest()).unwrap(), Vec::new(),
-                OpenConfig { locale: "en".into(), gpc: false, now: T0 }, Box::new(SequentialIds(0))).0,
+                OpenConfig::new("en", false, T0), Box::new(SequentialIds(0))).0,
             now: T0,
             gpc: false,
             seq: 0,
         };
-        for op in ops {
+        for (op, backdate) in ops {
             let before = w.p.consent_records().to_vec();
             match op {
                 Op::Grant(m) | Op::Revoke(m) => {
@@ -239,7 +259,7 @@ proptest! {
                 }
             }
             check_invariants(&w, &before).or_else(|e| if matches!(e, TestCaseError::Fail(_)) { Err(e) } else { Ok(()) })?;
-            w.collect_data();
+            w.collect_data(backdate);
         }
     }
 

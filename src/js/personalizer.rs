@@ -56,11 +56,7 @@ impl Personalizer {
             ));
         }
         let now = options.clock.now()?;
-        let config = OpenConfig {
-            locale: options.locale,
-            gpc: options.gpc,
-            now,
-        };
+        let config = OpenConfig::new(options.locale, options.gpc, now);
         let mut store = MemoryStore::new();
         let core = Core::open_store(manifest, &mut store, config, Box::new(RandomIds::default()))
             .map_err(to_js)?;

@@ -32,6 +32,10 @@ export interface ModuleDecl {
   signals?: ("features" | "embedding")[];
   /** True only for the private-report module. */
   shares?: boolean;
+  /** Half-life of an event's weight, in days (default 14). */
+  halfLifeDays?: number;
+  /** Half-life in interactions: the last n events weigh half (default: none). */
+  halfLifeInteractions?: number;
 }
 
 /** What private reports may measure. */

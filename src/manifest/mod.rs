@@ -87,6 +87,10 @@ pub struct ModuleDecl {
     pub signals: Vec<Signal>,
     /// True only for the private-report module.
     pub shares: bool,
+    /// Half-life of an event's weight in days (default 14).
+    pub half_life_days: f64,
+    /// Half-life in number of interactions: the last `n` events weigh half (default: none).
+    pub half_life_interactions: Option<f64>,
 }
 
 /// What a private report measures.

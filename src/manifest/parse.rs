@@ -141,6 +141,8 @@ fn module(v: &Value, path: &str, known: &BTreeSet<&str>) -> Result<ModuleDecl, F
             "essential",
             "signals",
             "shares",
+            "halfLifeDays",
+            "halfLifeInteractions",
         ],
     )?;
     let id = identifier(required(map, path, "id")?, &child(path, "id"))?;
@@ -211,6 +213,13 @@ fn module(v: &Value, path: &str, known: &BTreeSet<&str>) -> Result<ModuleDecl, F
             }
         }
     }
+    let half_life_days = optional(map, "halfLifeDays")
+        .map(|v| number(v, &child(path, "halfLifeDays"), 0.01, 3650.0))
+        .transpose()?
+        .unwrap_or(14.0);
+    let half_life_interactions = optional(map, "halfLifeInteractions")
+        .map(|v| number(v, &child(path, "halfLifeInteractions"), 0.1, 1e6))
+        .transpose()?;
     Ok(ModuleDecl {
         id,
         title,
@@ -221,6 +230,8 @@ fn module(v: &Value, path: &str, known: &BTreeSet<&str>) -> Result<ModuleDecl, F
         essential,
         signals,
         shares,
+        half_life_days,
+        half_life_interactions,
     })
 }
 

@@ -1,84 +1,123 @@
 //! Reading stored entries at open, failing closed on anything unexpected.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use super::CONSENT_HEAD_KEY;
+use super::{BLOCKS_KEY, CONSENT_HEAD_KEY, DROPPED_KEY, NEXT_EVENT_KEY};
 use crate::consent::{parse_record, ConsentRecord, Ledger};
 use crate::error::StoreError;
-use crate::store::{CONSENT_PREFIX, SCHEMA_KEY, SCHEMA_VERSION, VIEWS_KEY};
+use crate::profile::{EventLog, StoredEvent};
+use crate::store::{CONSENT_PREFIX, SCHEMA_KEY, SCHEMA_VERSION, UNREADABLE_PREFIX, VIEWS_KEY};
 use crate::time::Millis;
 
 pub(super) struct Loaded {
     pub ledger: Ledger,
     pub views: BTreeMap<String, Millis>,
     pub next_seq: u64,
+    pub log: EventLog,
+    pub next_event_id: u64,
+    pub blocks: BTreeSet<String>,
+    pub dropped: BTreeMap<String, u64>,
+    pub unreadable: Vec<String>,
     pub schema_written: bool,
     pub read_only: Option<StoreError>,
     pub problems: Vec<String>,
 }
 
+fn number<T: std::str::FromStr>(bytes: &[u8]) -> Option<T> {
+    std::str::from_utf8(bytes).ok().and_then(|s| s.parse().ok())
+}
+
 /// Reads the entries. Unreadable consent records, missing sequence numbers, a head count
-/// beyond the last record, or an unreadable or newer schema all make the ledger distrust
-/// every grant recorded before them (see `derive_state`): consent falls back to not granted.
+/// beyond the last record, entries the store could not decrypt, or an unreadable or newer
+/// schema all make the ledger distrust every grant recorded before them (see
+/// `derive_state`): consent falls back to not granted. Unreadable event pages are reported
+/// and skipped; everything readable is kept as it is.
 pub(super) fn read(entries: Vec<(String, Vec<u8>)>) -> Loaded {
-    let mut problems = Vec::new();
-    let mut read_only = None;
+    let mut l = Loaded {
+        ledger: Ledger::default(),
+        views: BTreeMap::new(),
+        next_seq: 0,
+        log: EventLog::default(),
+        next_event_id: 0,
+        blocks: BTreeSet::new(),
+        dropped: BTreeMap::new(),
+        unreadable: Vec::new(),
+        schema_written: false,
+        read_only: None,
+        problems: Vec::new(),
+    };
     let mut distrust_all = false;
-    let mut schema_written = false;
     let mut head: Option<u64> = None;
-    let mut views = BTreeMap::new();
     let mut consent: Vec<(u64, Result<ConsentRecord, String>)> = Vec::new();
 
     for (key, bytes) in entries {
         if key == SCHEMA_KEY {
-            schema_written = true;
-            match std::str::from_utf8(&bytes)
-                .ok()
-                .and_then(|s| s.parse::<u32>().ok())
-            {
+            l.schema_written = true;
+            match number::<u32>(&bytes) {
                 Some(v) if v <= SCHEMA_VERSION => {}
                 Some(v) => {
-                    problems.push(format!(
+                    l.problems.push(format!(
                         "storage was written by a newer version of optin (schema {v}); it is read-only and consent is off"
                     ));
-                    read_only = Some(StoreError::NewerSchema {
+                    l.read_only = Some(StoreError::NewerSchema {
                         found: v,
                         supported: SCHEMA_VERSION,
                     });
                     distrust_all = true;
                 }
                 None => {
-                    problems.push(
+                    l.problems.push(
                         "the storage schema marker is unreadable; consent is off until given again"
                             .into(),
                     );
                     distrust_all = true;
-                    schema_written = false;
+                    l.schema_written = false;
                 }
             }
+        } else if key.starts_with(UNREADABLE_PREFIX) {
+            // The store could not decrypt it: we don't even know what it was.
+            l.problems.push(
+                "a stored record could not be decrypted; consent is off until given again".into(),
+            );
+            l.unreadable.push(key);
+            distrust_all = true;
         } else if key == CONSENT_HEAD_KEY {
-            head = std::str::from_utf8(&bytes)
-                .ok()
-                .and_then(|s| s.parse().ok());
+            head = number(&bytes);
             if head.is_none() {
-                problems.push("the consent record count is unreadable".into());
+                l.problems
+                    .push("the consent record count is unreadable".into());
                 distrust_all = true;
             }
         } else if key == VIEWS_KEY {
             match serde_json::from_slice(&bytes) {
-                Ok(v) => views = v,
-                Err(_) => problems.push("the notice-view log is unreadable and was reset".into()),
+                Ok(v) => l.views = v,
+                Err(_) => l
+                    .problems
+                    .push("the notice-view log is unreadable and was reset".into()),
             }
+        } else if key == BLOCKS_KEY {
+            match serde_json::from_slice(&bytes) {
+                Ok(b) => l.blocks = b,
+                Err(_) => l
+                    .problems
+                    .push("the list of blocked features is unreadable".into()),
+            }
+        } else if key == DROPPED_KEY {
+            l.dropped = serde_json::from_slice(&bytes).unwrap_or_default();
+        } else if key == NEXT_EVENT_KEY {
+            l.next_event_id = number(&bytes).unwrap_or(0);
+        } else if let Some(rest) = key.strip_prefix("events/") {
+            read_page(&mut l, &key, rest, &bytes);
         } else if let Some(seq) = key.strip_prefix(CONSENT_PREFIX) {
-            let Ok(seq) = seq.parse::<u64>() else {
-                problems.push(format!("unexpected consent key {key}"));
+            let Some(seq) = seq.parse::<u64>().ok() else {
+                l.problems.push(format!("unexpected consent key {key}"));
                 continue;
             };
             let record = serde_json::from_slice(&bytes)
                 .map_err(|e| e.to_string())
                 .and_then(|v| parse_record(&v, &key).map_err(|e| e.to_string()));
             if let Err(e) = &record {
-                problems.push(format!(
+                l.problems.push(format!(
                     "consent record {seq} is unreadable ({e}); grants before it are off"
                 ));
             }
@@ -91,7 +130,7 @@ pub(super) fn read(entries: Vec<(String, Vec<u8>)>) -> Loaded {
     let mut entries = Vec::with_capacity(consent.len());
     for (seq, record) in consent {
         if seq != expected {
-            problems.push(format!(
+            l.problems.push(format!(
                 "consent records {expected} to {} are missing; grants before them are off",
                 seq.saturating_sub(1)
             ));
@@ -101,7 +140,7 @@ pub(super) fn read(entries: Vec<(String, Vec<u8>)>) -> Loaded {
         expected = seq + 1;
     }
     if head.is_some_and(|h| h > expected) {
-        problems.push(format!(
+        l.problems.push(format!(
             "the last consent records (from {expected}) are missing; grants are off"
         ));
         distrust_all = true;
@@ -109,12 +148,24 @@ pub(super) fn read(entries: Vec<(String, Vec<u8>)>) -> Loaded {
     if distrust_all {
         entries.push(Err("distrusted".to_owned()));
     }
-    Loaded {
-        ledger: Ledger::from_entries(entries),
-        views,
-        next_seq: expected.max(head.unwrap_or(0)),
-        schema_written,
-        read_only,
-        problems,
+    l.ledger = Ledger::from_entries(entries);
+    l.next_seq = expected.max(head.unwrap_or(0));
+    l
+}
+
+fn read_page(l: &mut Loaded, key: &str, rest: &str, bytes: &[u8]) {
+    let parsed = rest.split_once('/').and_then(|(category, page)| {
+        let page: u32 = page.parse().ok()?;
+        let events: Vec<StoredEvent> = serde_json::from_slice(bytes).ok()?;
+        events
+            .iter()
+            .all(|e| e.category == category && e.at >= 0)
+            .then(|| (category.to_owned(), page, events))
+    });
+    match parsed {
+        Some((category, page, events)) => l.log.put_page(&category, page, events),
+        None => l.problems.push(format!(
+            "stored events {key} are unreadable and were skipped"
+        )),
     }
 }

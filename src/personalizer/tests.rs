@@ -2,9 +2,12 @@ use serde_json::{json, Value};
 
 use super::*;
 use crate::consent::ConsentState::{self, *};
+use crate::consent::{ConsentEvent, ImportSummary, Method};
 use crate::error::ErrorCode;
+use crate::error::{ImportError, StoreError};
 use crate::ids::SequentialIds;
 use crate::store::MemoryStore;
+use crate::store::{consent_key, WriteBatch, SCHEMA_KEY};
 use crate::time::DAY_MS;
 
 const T0: Millis = 1_790_000_000_000;
@@ -18,11 +21,7 @@ fn manifest() -> Manifest {
 }
 
 fn config(now: Millis, gpc: bool) -> OpenConfig {
-    OpenConfig {
-        locale: "en".into(),
-        gpc,
-        now,
-    }
+    OpenConfig::new("en", gpc, now)
 }
 
 fn open_with(store: &mut MemoryStore, m: Manifest, now: Millis, gpc: bool) -> Personalizer {
@@ -47,6 +46,29 @@ fn grant(p: &mut Personalizer, s: &mut MemoryStore, m: &str, now: Millis) -> Con
 fn revoke(p: &mut Personalizer, s: &mut MemoryStore, m: &str, now: Millis) -> ConsentChange {
     let plan = p.plan_revoke(m, now).unwrap();
     p.commit(s, plan).unwrap()
+}
+
+pub(super) fn record(
+    p: &mut Personalizer,
+    s: &mut MemoryStore,
+    category: &str,
+    item: &str,
+    now: Millis,
+) {
+    let e = crate::event::Event {
+        category: category.into(),
+        kind: "click".into(),
+        item: item.into(),
+        at: Some(now),
+        weight: 2.0,
+        features: vec![("topic:science".into(), 1.0)],
+    };
+    let plan = p.plan_record(vec![e], now).unwrap();
+    p.commit(s, plan).unwrap();
+}
+
+fn event_keys(s: &MemoryStore) -> Vec<&str> {
+    s.keys().filter(|k| k.starts_with("events/")).collect()
 }
 
 fn state(p: &Personalizer, m: &str, now: Millis) -> ConsentState {
@@ -116,23 +138,24 @@ fn revoke_erases_categories_no_other_granted_module_uses() {
     let mut p = open(&mut s, T0);
     grant(&mut p, &mut s, "topics", T0);
     grant(&mut p, &mut s, "similar", T0);
-    s.put_raw("events/reading/1", vec![1]);
-    s.put_raw("events/reactions/1", vec![1]);
+    record(&mut p, &mut s, "reading", "a1", T0);
+    record(&mut p, &mut s, "reactions", "a2", T0);
+    assert_eq!(
+        event_keys(&s),
+        ["events/reactions/00000000", "events/reading/00000000"]
+    );
     let change = revoke(&mut p, &mut s, "topics", T0 + 1);
     assert_eq!(
         change.erased_categories,
         ["reactions"],
         "reading is still used by `similar`"
     );
-    assert_eq!(
-        s.keys()
-            .filter(|k| k.starts_with("events/"))
-            .collect::<Vec<_>>(),
-        ["events/reading/1"]
-    );
+    assert_eq!(event_keys(&s), ["events/reading/00000000"]);
+    assert_eq!(p.events().len(), 1);
     let change = revoke(&mut p, &mut s, "similar", T0 + 2);
     assert_eq!(change.erased_categories, ["reading"]);
-    assert!(s.keys().all(|k| !k.starts_with("events/")));
+    assert!(event_keys(&s).is_empty());
+    assert!(p.events().is_empty());
     assert_eq!(state(&p, "topics", T0 + 3), NotGranted);
 }
 
@@ -178,7 +201,7 @@ fn a_failed_commit_leaves_everything_as_it_was() {
     let mut s = MemoryStore::new();
     let mut p = open(&mut s, T0);
     grant(&mut p, &mut s, "topics", T0);
-    s.put_raw("events/reading/1", vec![1]);
+    record(&mut p, &mut s, "reading", "a1", T0);
     let before = s.clone();
     s.fail_next_commit(StoreError::Full("quota exceeded".into()));
     let plan = p.plan_revoke("topics", T0 + 1).unwrap();
@@ -197,7 +220,8 @@ fn a_changed_notice_invalidates_only_that_module_and_erases_its_data() {
     let mut p = open(&mut s, T0);
     grant(&mut p, &mut s, "topics", T0);
     grant(&mut p, &mut s, "health", T0);
-    s.put_raw("events/health-reading/1", vec![1]);
+    record(&mut p, &mut s, "health-reading", "h1", T0);
+    assert_eq!(event_keys(&s), ["events/health-reading/00000000"]);
     let mut changed = manifest_json();
     changed["modules"][3]["retentionDays"] = json!(90);
     let p2 = open_with(
@@ -213,10 +237,8 @@ fn a_changed_notice_invalidates_only_that_module_and_erases_its_data() {
         (last.module.as_str(), last.event, last.method),
         ("health", ConsentEvent::Invalidated, Method::System)
     );
-    assert!(
-        s.get("events/health-reading/1").is_none(),
-        "its data went with the grant"
-    );
+    assert!(event_keys(&s).is_empty(), "its data went with the grant");
+    assert!(p2.events().is_empty());
     // Re-opening does not pile up more records, and a new grant applies to the new notice.
     let mut p3 = open_with(
         &mut s,

@@ -61,6 +61,7 @@ impl Store for MemoryStore {
                     self.entries.remove(k);
                 }
                 WriteOp::DeletePrefix(p) => self.entries.retain(|k, _| !k.starts_with(p.as_str())),
+                WriteOp::Clear => self.entries.clear(),
             }
         }
         Ok(())

@@ -9,7 +9,9 @@
 //! - `meta/schema`: the schema version, ASCII digits;
 //! - `consent/<seq>`: one consent record (JSON), `seq` zero-padded so keys sort in order;
 //! - `consent-views`: first time each module's notice was shown (JSON);
-//! - `events/<category>/...`: events of one data category (erased per category).
+//! - `events/<category>/<page>`: up to 256 events of one data category (erased per category);
+//! - `blocks`, `meta/dropped`, `meta/next-event`, `meta/consent-head`: user choices and counters;
+//! - `unreadable/<id>`: reported by a store for an entry it could not decrypt.
 
 mod memory;
 
@@ -25,6 +27,9 @@ pub const SCHEMA_KEY: &str = "meta/schema";
 pub const CONSENT_PREFIX: &str = "consent/";
 /// Key of the notice-view log.
 pub const VIEWS_KEY: &str = "consent-views";
+/// Prefix under which a store reports entries it could not decrypt (the rest is its own key
+/// for the entry, so that deleting the reported key deletes the entry).
+pub const UNREADABLE_PREFIX: &str = "unreadable/";
 
 /// The key of consent record number `seq`.
 pub fn consent_key(seq: u64) -> String {
@@ -45,6 +50,8 @@ pub enum WriteOp {
     Delete(String),
     /// Remove every key starting with the prefix.
     DeletePrefix(String),
+    /// Remove everything, including whatever the store keeps for itself (encryption keys).
+    Clear,
 }
 
 /// Changes that commit together or not at all.

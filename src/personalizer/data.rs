@@ -1,0 +1,210 @@
+//! Data rights: what is held (inventory), all of it (export), why an interest (explain).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::Personalizer;
+use crate::consent::{ConsentRecord, ConsentState};
+use crate::profile::{ItemSource, Profile, StoredEvent};
+use crate::time::{to_iso, Millis, DAY_MS};
+
+/// What the user asks to forget.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ForgetRequest {
+    /// One event, by id.
+    Event(u64),
+    /// Every event about one item.
+    Item(String),
+    /// A feature, blocked for good.
+    Feature(String),
+}
+
+/// What `forget` did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ForgetSummary {
+    /// Events deleted.
+    pub removed_events: usize,
+    /// The feature now blocked, if one was.
+    pub blocked: Option<String>,
+}
+
+/// An event as shown to the user.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventView {
+    /// Its id (pass to `forget({ event })`).
+    pub id: String,
+    /// Data category.
+    pub category: String,
+    /// Kind.
+    pub kind: String,
+    /// Item.
+    pub item: String,
+    /// When (ISO 8601).
+    pub at: String,
+    /// Weight.
+    pub weight: f64,
+    /// Features it carried.
+    pub features: BTreeMap<String, f64>,
+}
+
+impl From<&StoredEvent> for EventView {
+    fn from(e: &StoredEvent) -> Self {
+        Self {
+            id: e.id.to_string(),
+            category: e.category.clone(),
+            kind: e.kind.clone(),
+            item: e.item.clone(),
+            at: to_iso(e.at),
+            weight: e.weight,
+            features: e.features.iter().cloned().collect(),
+        }
+    }
+}
+
+/// What is held in one data category.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CategoryInventory {
+    /// The category.
+    pub category: String,
+    /// Its label in the instance's locale.
+    pub label: String,
+    /// Sensitive data.
+    pub sensitive: bool,
+    /// Events held.
+    pub count: usize,
+    /// The oldest event (ISO), if any.
+    pub oldest: Option<String>,
+    /// When the oldest event will be deleted (ISO), if any.
+    pub delete_after: Option<String>,
+    /// The retention in force (longest of the granted modules using it), if any.
+    pub retention_days: Option<u32>,
+    /// The granted modules that use it.
+    pub modules: Vec<String>,
+    /// Events of this category dropped because no granted module used it.
+    pub dropped: u64,
+}
+
+/// Everything held, per category.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Inventory {
+    /// Per data category, in the manifest's order.
+    pub categories: Vec<CategoryInventory>,
+    /// Events held in all.
+    pub total_events: usize,
+    /// Features the user blocked.
+    pub blocked_features: Vec<String>,
+}
+
+/// All that optin holds about the user, in a shape a person can read (see README).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportData {
+    /// `optin-export/1`.
+    pub format: &'static str,
+    /// When (ISO).
+    pub exported_at: String,
+    /// Who is responsible.
+    pub controller: BTreeMap<&'static str, String>,
+    /// The policy version in force.
+    pub policy_version: String,
+    /// Consent state per module.
+    pub consent_state: BTreeMap<String, ConsentState>,
+    /// Every consent record, oldest first.
+    pub consent_records: Vec<ConsentRecord>,
+    /// Every stored event, oldest first.
+    pub events: Vec<EventView>,
+    /// The profile derived from them.
+    pub profile: Profile,
+    /// Features the user blocked.
+    pub blocked_features: Vec<String>,
+    /// The inventory.
+    pub inventory: Inventory,
+}
+
+impl Personalizer {
+    /// Per category: how much is held, since when, until when, for which modules.
+    pub fn inventory(&self, now: Millis) -> Inventory {
+        let states = self.states(now);
+        let categories = self
+            .manifest
+            .data_categories
+            .iter()
+            .map(|c| {
+                let events: Vec<&StoredEvent> = self.log.in_category(&c.id).collect();
+                let oldest = events.iter().map(|e| e.at).min();
+                let retention_days = self.retention_days(&c.id, &states);
+                CategoryInventory {
+                    category: c.id.clone(),
+                    label: c.label.resolve(&self.locale).1.to_owned(),
+                    sensitive: c.sensitive,
+                    count: events.len(),
+                    oldest: oldest.map(to_iso),
+                    delete_after: oldest
+                        .zip(retention_days)
+                        .map(|(at, d)| to_iso(at.saturating_add(i64::from(d) * DAY_MS))),
+                    retention_days,
+                    modules: self
+                        .manifest
+                        .modules
+                        .iter()
+                        .filter(|m| {
+                            m.uses.contains(&c.id) && states.get(&m.id).is_some_and(|s| s.is_on())
+                        })
+                        .map(|m| m.id.clone())
+                        .collect(),
+                    dropped: self.dropped.get(&c.id).copied().unwrap_or(0),
+                }
+            })
+            .collect();
+        Inventory {
+            categories,
+            total_events: self.log.len(),
+            blocked_features: self.blocks.iter().cloned().collect(),
+        }
+    }
+
+    /// Everything held about the user.
+    pub fn export_data(&self, items: &dyn ItemSource, now: Millis) -> ExportData {
+        let mut events: Vec<&StoredEvent> = self.log.iter().collect();
+        events.sort_by_key(|e| (e.at, e.id));
+        ExportData {
+            format: "optin-export/1",
+            exported_at: to_iso(now),
+            controller: BTreeMap::from([
+                ("name", self.manifest.controller.name.clone()),
+                ("contact", self.manifest.controller.contact.clone()),
+            ]),
+            policy_version: self.manifest.policy_version.clone(),
+            consent_state: self.states(now),
+            consent_records: self.ledger.records().to_vec(),
+            events: events.into_iter().map(EventView::from).collect(),
+            profile: self.profile(items, now),
+            blocked_features: self.blocks.iter().cloned().collect(),
+            inventory: self.inventory(now),
+        }
+    }
+
+    /// The stored events behind an interest, newest first: those whose features (their own,
+    /// or the catalog's for their item) include `feature`.
+    pub fn explain_interest(&self, feature: &str, items: &dyn ItemSource) -> Vec<EventView> {
+        let mut events: Vec<&StoredEvent> = self
+            .log
+            .iter()
+            .filter(|e| {
+                let features = if e.features.is_empty() {
+                    items.features(&e.item).unwrap_or(&[])
+                } else {
+                    &e.features
+                };
+                features.iter().any(|(f, _)| f == feature)
+            })
+            .collect();
+        events.sort_by(|a, b| b.at.cmp(&a.at).then(b.id.cmp(&a.id)));
+        events.into_iter().map(EventView::from).collect()
+    }
+}

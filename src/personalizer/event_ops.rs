@@ -1,0 +1,194 @@
+//! Event operations: record, housekeeping (retention, caps), redress, erase everything.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::data::{ForgetRequest, ForgetSummary};
+use super::plan::{Builder, Effect, Pending};
+use super::Personalizer;
+use crate::consent::ConsentState;
+use crate::error::{EventError, FieldError, StoreError};
+use crate::event::Event;
+use crate::profile::{PageEditor, StoredEvent};
+use crate::store::WriteOp;
+use crate::time::{Millis, DAY_MS};
+use crate::validate::index;
+
+/// What happened to one recorded event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RecordOutcome {
+    /// Whether it was stored.
+    pub stored: bool,
+    /// Why not: `no-granted-module` (promise 1) or `expired` (older than retention allows).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<&'static str>,
+}
+
+/// What `recordMany` did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RecordSummary {
+    /// Events stored.
+    pub stored: usize,
+    /// Events dropped (and counted).
+    pub dropped: usize,
+}
+
+impl Personalizer {
+    /// The longest retention among granted modules using `category`, if any uses it.
+    pub(super) fn retention_days(
+        &self,
+        category: &str,
+        states: &BTreeMap<String, ConsentState>,
+    ) -> Option<u32> {
+        self.manifest
+            .modules
+            .iter()
+            .filter(|m| m.uses.iter().any(|c| c == category))
+            .filter(|m| states.get(&m.id).is_some_and(|s| s.is_on()))
+            .map(|m| m.retention_days)
+            .max()
+    }
+
+    /// Promises 1 and 3 on the event log: erase categories no granted module uses, delete
+    /// events older than the longest retention of the granted modules using them, keep at
+    /// most the cap per category (oldest out).
+    pub(super) fn housekeep(
+        &self,
+        editor: &mut PageEditor<'_>,
+        states: &BTreeMap<String, ConsentState>,
+        now: Millis,
+    ) {
+        for c in &self.manifest.data_categories {
+            let events = editor.events(&c.id);
+            if events.is_empty() {
+                continue;
+            }
+            let Some(days) = self.retention_days(&c.id, states) else {
+                editor.erase_category(&c.id);
+                continue;
+            };
+            let cutoff = now.saturating_sub(i64::from(days) * DAY_MS);
+            let mut kept: Vec<(Millis, u64)> = events
+                .iter()
+                .filter(|e| e.at >= cutoff)
+                .map(|e| (e.at, e.id))
+                .collect();
+            let mut evict_before = None;
+            if kept.len() > self.max_events_per_category {
+                kept.sort_unstable();
+                evict_before = kept.get(kept.len() - self.max_events_per_category).copied();
+            }
+            editor.remove_where(&c.id, &|e| {
+                e.at < cutoff || evict_before.is_some_and(|first_kept| (e.at, e.id) < first_kept)
+            });
+        }
+    }
+
+    /// Plans recording events. Each is stored only if a granted module uses its category
+    /// (otherwise dropped and counted); the whole call is rejected if any event is invalid.
+    pub fn plan_record(
+        &mut self,
+        events: Vec<Event>,
+        now: Millis,
+    ) -> Result<Pending<Vec<RecordOutcome>>, EventError> {
+        self.check_writable()?;
+        for (i, e) in events.iter().enumerate() {
+            if e.at.is_some_and(|at| at > now.saturating_add(DAY_MS)) {
+                return Err(EventError::Invalid(FieldError::new(
+                    format!("{}.at", index("events", i)),
+                    "lies more than a day in the future",
+                )));
+            }
+        }
+        let states = self.states(now);
+        let mut editor = PageEditor::new(&self.log);
+        let mut dropped = self.dropped.clone();
+        let mut next_id = self.next_event_id;
+        let mut outcomes = Vec::with_capacity(events.len());
+        for e in events {
+            let at = e.at.unwrap_or(now);
+            let reason = match self.retention_days(&e.category, &states) {
+                None => Some("no-granted-module"),
+                Some(days) if at < now.saturating_sub(i64::from(days) * DAY_MS) => Some("expired"),
+                Some(_) => None,
+            };
+            if let Some(reason) = reason {
+                *dropped.entry(e.category.clone()).or_insert(0) += 1;
+                outcomes.push(RecordOutcome {
+                    stored: false,
+                    reason: Some(reason),
+                });
+                continue;
+            }
+            editor.append(StoredEvent {
+                id: next_id,
+                category: e.category,
+                kind: e.kind,
+                item: e.item,
+                at,
+                weight: e.weight,
+                features: e.features,
+            });
+            next_id += 1;
+            outcomes.push(RecordOutcome {
+                stored: true,
+                reason: None,
+            });
+        }
+        self.housekeep(&mut editor, &states, now);
+        let mut b = Builder::default();
+        b.pages(editor);
+        if next_id != self.next_event_id {
+            self.put_next_event_id(&mut b, next_id);
+        }
+        if dropped != self.dropped {
+            self.put_dropped(&mut b, dropped);
+        }
+        if !b.batch.is_empty() {
+            self.schema(&mut b);
+        }
+        Ok(b.finish(outcomes))
+    }
+
+    /// Plans the user's correction: delete one event, everything about an item, or block a
+    /// feature for good (blocks are the user's choices and survive the erasure of data).
+    pub fn plan_forget(
+        &mut self,
+        request: &ForgetRequest,
+        now: Millis,
+    ) -> Result<Pending<ForgetSummary>, StoreError> {
+        self.check_writable()?;
+        let mut b = Builder::default();
+        let mut editor = PageEditor::new(&self.log);
+        let mut summary = ForgetSummary {
+            removed_events: 0,
+            blocked: None,
+        };
+        for c in &self.manifest.data_categories {
+            summary.removed_events += match request {
+                ForgetRequest::Event(id) => editor.remove_where(&c.id, &|e| e.id == *id),
+                ForgetRequest::Item(item) => editor.remove_where(&c.id, &|e| e.item == *item),
+                ForgetRequest::Feature(_) => 0,
+            };
+        }
+        if let ForgetRequest::Feature(f) = request {
+            let mut blocks = self.blocks.clone();
+            blocks.insert(f.clone());
+            self.put_blocks(&mut b, blocks);
+            summary.blocked = Some(f.clone());
+        }
+        self.housekeep(&mut editor, &self.states(now), now);
+        b.pages(editor);
+        self.schema(&mut b);
+        Ok(b.finish(summary))
+    }
+
+    /// Plans deleting everything: events, profile, consent, blocks, and the store's own keys.
+    pub fn plan_erase_all(&mut self) -> Pending<()> {
+        let mut b = Builder::default();
+        b.batch.ops.push(WriteOp::Clear);
+        b.effects.push(Effect::ClearAll);
+        b.finish(())
+    }
+}

@@ -1,0 +1,158 @@
+//! Plans: what to write, and what to apply in memory once it is written.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{Personalizer, BLOCKS_KEY, DROPPED_KEY, NEXT_EVENT_KEY};
+use crate::consent::ConsentRecord;
+use crate::profile::{page_key, PageEditor, StoredEvent};
+use crate::store::{category_prefix, WriteBatch, WriteOp, SCHEMA_KEY, SCHEMA_VERSION};
+use crate::time::Millis;
+
+/// One in-memory change, applied after its batch committed.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Effect {
+    AppendRecords(Vec<ConsentRecord>),
+    SetViews(BTreeMap<String, Millis>),
+    EraseCategory(String),
+    PutPage(String, u32, Vec<StoredEvent>),
+    SetBlocks(BTreeSet<String>),
+    SetDropped(BTreeMap<String, u64>),
+    SetNextEventId(u64),
+    ForgetUnreadable,
+    SchemaWritten,
+    ClearAll,
+}
+
+/// A planned change: commit `batch`, then [`Personalizer::apply`] it.
+#[derive(Debug)]
+#[must_use = "a plan changes nothing until it is committed and applied"]
+pub struct Pending<T> {
+    /// What to write, atomically.
+    pub batch: WriteBatch,
+    pub(crate) effects: Vec<Effect>,
+    pub(crate) output: T,
+}
+
+impl<T> Pending<T> {
+    /// What the change will report once applied.
+    pub fn output(&self) -> &T {
+        &self.output
+    }
+
+    /// The same plan with another output.
+    pub(crate) fn map<U>(self, f: impl FnOnce(T) -> U) -> Pending<U> {
+        Pending {
+            batch: self.batch,
+            effects: self.effects,
+            output: f(self.output),
+        }
+    }
+}
+
+/// Collects writes and effects for one plan.
+#[derive(Default)]
+pub(crate) struct Builder {
+    pub batch: WriteBatch,
+    pub effects: Vec<Effect>,
+}
+
+impl Builder {
+    pub fn finish<T>(self, output: T) -> Pending<T> {
+        Pending {
+            batch: self.batch,
+            effects: self.effects,
+            output,
+        }
+    }
+
+    /// Adds the pages an editor touched: whole-category erasures first, then page writes.
+    pub fn pages(&mut self, editor: PageEditor<'_>) {
+        let (erased, touched) = editor.into_touched();
+        for c in erased {
+            self.batch.delete_prefix(category_prefix(&c));
+            self.effects.push(Effect::EraseCategory(c));
+        }
+        for ((category, page), events) in touched {
+            let key = page_key(&category, page);
+            if events.is_empty() {
+                self.batch.ops.push(WriteOp::Delete(key));
+            } else {
+                self.batch.put(key, json(&events));
+            }
+            self.effects.push(Effect::PutPage(category, page, events));
+        }
+    }
+
+    pub fn put_json<T: serde::Serialize>(&mut self, key: &str, value: &T) {
+        self.batch.put(key, json(value));
+    }
+}
+
+/// JSON bytes of a value. Our values always serialize; an empty record would fail closed.
+pub(crate) fn json<T: serde::Serialize>(value: &T) -> Vec<u8> {
+    serde_json::to_vec(value).unwrap_or_default()
+}
+
+impl Personalizer {
+    /// Applies a plan whose batch has been committed.
+    pub fn apply<T>(&mut self, plan: Pending<T>) -> T {
+        for effect in plan.effects {
+            match effect {
+                Effect::AppendRecords(records) => {
+                    self.next_seq += records.len() as u64;
+                    for r in records {
+                        self.ledger.push(r);
+                    }
+                }
+                Effect::SetViews(v) => self.views = v,
+                Effect::EraseCategory(c) => self.log.erase_category(&c),
+                Effect::PutPage(c, p, events) => self.log.put_page(&c, p, events),
+                Effect::SetBlocks(b) => self.blocks = b,
+                Effect::SetDropped(d) => self.dropped = d,
+                Effect::SetNextEventId(n) => self.next_event_id = n,
+                Effect::ForgetUnreadable => self.unreadable.clear(),
+                Effect::SchemaWritten => self.schema_written = true,
+                Effect::ClearAll => {
+                    self.ledger = Default::default();
+                    self.views.clear();
+                    self.next_seq = 0;
+                    self.log.clear();
+                    self.next_event_id = 0;
+                    self.blocks.clear();
+                    self.dropped.clear();
+                    self.unreadable.clear();
+                    self.problems.clear();
+                    self.schema_written = false;
+                }
+            }
+        }
+        plan.output
+    }
+
+    /// Writes the schema marker with the first write.
+    pub(crate) fn schema(&self, b: &mut Builder) {
+        if !self.schema_written && !b.effects.contains(&Effect::SchemaWritten) {
+            b.batch
+                .put(SCHEMA_KEY, SCHEMA_VERSION.to_string().into_bytes());
+            b.effects.push(Effect::SchemaWritten);
+        }
+    }
+
+    /// Persists the user's blocked features.
+    pub(crate) fn put_blocks(&self, b: &mut Builder, blocks: BTreeSet<String>) {
+        b.put_json(BLOCKS_KEY, &blocks);
+        b.effects.push(Effect::SetBlocks(blocks));
+    }
+
+    /// Persists the dropped-event counts.
+    pub(crate) fn put_dropped(&self, b: &mut Builder, dropped: BTreeMap<String, u64>) {
+        b.put_json(DROPPED_KEY, &dropped);
+        b.effects.push(Effect::SetDropped(dropped));
+    }
+
+    /// Persists the next event id.
+    pub(crate) fn put_next_event_id(&self, b: &mut Builder, next: u64) {
+        b.batch.put(NEXT_EVENT_KEY, next.to_string().into_bytes());
+        b.effects.push(Effect::SetNextEventId(next));
+    }
+}

@@ -1,0 +1,514 @@
+use std::collections::BTreeMap;
+
+use super::tests::record;
+use super::*;
+use crate::error::ErrorCode;
+use crate::event::Event;
+use crate::ids::SequentialIds;
+use crate::manifest::tests::fixture;
+use crate::profile::NoItems;
+use crate::store::{MemoryStore, UNREADABLE_PREFIX};
+use crate::time::DAY_MS;
+
+const T0: Millis = 1_790_000_000_000;
+
+fn open_cfg(
+    s: &mut MemoryStore,
+    now: Millis,
+    cap: usize,
+    edit: impl FnOnce(&mut serde_json::Value),
+) -> Personalizer {
+    let mut m = fixture();
+    edit(&mut m);
+    let manifest = Manifest::from_json(&m).unwrap();
+    let mut config = OpenConfig::new("en", false, now);
+    config.max_events_per_category = cap;
+    Personalizer::open_store(manifest, s, config, Box::new(SequentialIds(now as u64))).unwrap()
+}
+
+fn open(s: &mut MemoryStore, now: Millis) -> Personalizer {
+    open_cfg(s, now, DEFAULT_MAX_EVENTS_PER_CATEGORY, |_| {})
+}
+
+fn grant(p: &mut Personalizer, s: &mut MemoryStore, m: &str, now: Millis) {
+    let plan = p.plan_grant(m, now).unwrap();
+    p.commit(s, plan).unwrap();
+}
+
+fn event(category: &str, kind: &str, item: &str, at: Millis, features: &[(&str, f64)]) -> Event {
+    Event {
+        category: category.into(),
+        kind: kind.into(),
+        item: item.into(),
+        at: Some(at),
+        weight: crate::event::default_weight(kind).unwrap_or(1.0),
+        features: features.iter().map(|(f, w)| ((*f).into(), *w)).collect(),
+    }
+}
+
+fn record_all(
+    p: &mut Personalizer,
+    s: &mut MemoryStore,
+    events: Vec<Event>,
+    now: Millis,
+) -> Vec<RecordOutcome> {
+    let plan = p.plan_record(events, now).unwrap();
+    p.commit(s, plan).unwrap()
+}
+
+fn weights(p: &Personalizer, module: &str, now: Millis) -> BTreeMap<String, f64> {
+    p.profile(&NoItems, now)
+        .modules
+        .into_iter()
+        .find(|m| m.module == module)
+        .map(|m| {
+            m.features
+                .into_iter()
+                .map(|f| (f.feature, f.weight))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn events_without_a_granted_module_are_dropped_and_counted() {
+    let mut s = MemoryStore::new();
+    let mut p = open(&mut s, T0);
+    let out = record_all(
+        &mut p,
+        &mut s,
+        vec![event("reading", "view", "a1", T0, &[])],
+        T0,
+    );
+    assert_eq!(
+        out,
+        [RecordOutcome {
+            stored: false,
+            reason: Some("no-granted-module")
+        }]
+    );
+    assert!(p.events().is_empty());
+    assert!(s.keys().all(|k| !k.starts_with("events/")));
+    assert_eq!(p.inventory(T0).categories[0].dropped, 1);
+    grant(&mut p, &mut s, "similar", T0);
+    let out = record_all(
+        &mut p,
+        &mut s,
+        vec![
+            event("reading", "view", "a1", T0, &[]),
+            event("reactions", "like", "a2", T0, &[]),
+        ],
+        T0,
+    );
+    assert_eq!(
+        out.iter().map(|o| o.stored).collect::<Vec<_>>(),
+        [true, false],
+        "similar uses reading only"
+    );
+    let inv = open(&mut s, T0 + 1).inventory(T0 + 1);
+    assert_eq!((inv.categories[0].count, inv.categories[0].dropped), (1, 1));
+    assert_eq!(inv.categories[1].dropped, 1, "counts persist");
+}
+
+#[test]
+fn inventory_tells_count_age_deadline_and_users() {
+    let mut s = MemoryStore::new();
+    let mut p = open(&mut s, T0);
+    grant(&mut p, &mut s, "topics", T0);
+    grant(&mut p, &mut s, "similar", T0);
+    record_all(
+        &mut p,
+        &mut s,
+        vec![
+            event("reading", "view", "a1", T0 - DAY_MS, &[]),
+            event("reading", "view", "a2", T0, &[]),
+        ],
+        T0,
+    );
+    let reading = &p.inventory(T0).categories[0];
+    assert_eq!(reading.count, 2);
+    assert_eq!(
+        reading.oldest.as_deref(),
+        Some(crate::time::to_iso(T0 - DAY_MS).as_str())
+    );
+    assert_eq!(
+        reading.retention_days,
+        Some(30),
+        "the longest of topics (30) and similar (14)"
+    );
+    assert_eq!(
+        reading.delete_after.as_deref(),
+        Some(crate::time::to_iso(T0 + 29 * DAY_MS).as_str())
+    );
+    assert_eq!(reading.modules, ["topics", "similar"]);
+}
+
+#[test]
+fn retention_deletes_expired_events_at_open_and_on_write() {
+    let mut s = MemoryStore::new();
+    let mut p = open(&mut s, T0);
+    grant(&mut p, &mut s, "similar", T0);
+    record_all(
+        &mut p,
+        &mut s,
+        vec![
+            event("reading", "view", "old", T0, &[]),
+            event("reading", "view", "new", T0 + 10 * DAY_MS, &[]),
+        ],
+        T0 + 10 * DAY_MS,
+    );
+    let out = record_all(
+        &mut p,
+        &mut s,
+        vec![event("reading", "view", "ancient", T0 - 20 * DAY_MS, &[])],
+        T0 + 10 * DAY_MS,
+    );
+    assert_eq!(out[0].reason, Some("expired"));
+    // 15 days later "old" is past similar's 14 days: gone at open.
+    let p2 = open(&mut s, T0 + 15 * DAY_MS);
+    let items: Vec<_> = p2.events().iter().map(|e| e.item.as_str()).collect();
+    assert_eq!(items, ["new"]);
+    // And on any write, even if the app never reopens.
+    let mut p3 = open(&mut s, T0 + 15 * DAY_MS);
+    record_all(
+        &mut p3,
+        &mut s,
+        vec![event("reading", "view", "x", T0 + 25 * DAY_MS, &[])],
+        T0 + 25 * DAY_MS,
+    );
+    assert_eq!(
+        p3.events()
+            .iter()
+            .map(|e| e.item.as_str())
+            .collect::<Vec<_>>(),
+        ["x"]
+    );
+    assert_eq!(open(&mut s, T0 + 25 * DAY_MS).events().len(), 1);
+}
+
+#[test]
+fn the_cap_evicts_the_oldest_first() {
+    let mut s = MemoryStore::new();
+    let mut p = open_cfg(&mut s, T0, 3, |_| {});
+    grant(&mut p, &mut s, "similar", T0);
+    let events = (0..5)
+        .map(|i| {
+            event(
+                "reading",
+                "view",
+                &format!("a{i}"),
+                T0 - (5 - i) * 1000,
+                &[],
+            )
+        })
+        .collect();
+    record_all(&mut p, &mut s, events, T0);
+    let mut items: Vec<_> = p.events().iter().map(|e| e.item.clone()).collect();
+    items.sort();
+    assert_eq!(items, ["a2", "a3", "a4"]);
+}
+
+#[test]
+fn pages_hold_many_events_and_round_trip() {
+    let mut s = MemoryStore::new();
+    let mut p = open(&mut s, T0);
+    grant(&mut p, &mut s, "similar", T0);
+    let events = (0..600)
+        .map(|i| event("reading", "view", &format!("a{i}"), T0, &[]))
+        .collect();
+    record_all(&mut p, &mut s, events, T0);
+    let pages: Vec<_> = s.keys().filter(|k| k.starts_with("events/")).collect();
+    assert_eq!(
+        pages,
+        [
+            "events/reading/00000000",
+            "events/reading/00000001",
+            "events/reading/00000002"
+        ]
+    );
+    assert_eq!(open(&mut s, T0).events(), p.events());
+}
+
+#[test]
+fn interests_decay_by_time_and_by_interactions() {
+    let mut s = MemoryStore::new();
+    let mut p = open(&mut s, T0);
+    grant(&mut p, &mut s, "topics", T0);
+    let now = T0 + 14 * DAY_MS;
+    record_all(
+        &mut p,
+        &mut s,
+        vec![
+            event("reading", "view", "a", T0, &[("topic:old", 1.0)]),
+            event("reading", "view", "b", now, &[("topic:new", 1.0)]),
+        ],
+        now,
+    );
+    let w = weights(&p, "topics", now);
+    assert!(
+        (w["topic:old"] - 0.5).abs() < 1e-9,
+        "14 days = one half-life: {w:?}"
+    );
+    assert!((w["topic:new"] - 1.0).abs() < 1e-9);
+
+    let mut s = MemoryStore::new();
+    let mut p = open_cfg(&mut s, T0, 5000, |m| {
+        m["modules"][1]["halfLifeInteractions"] = serde_json::json!(1);
+        m["modules"][1]["halfLifeDays"] = serde_json::json!(3650);
+    });
+    grant(&mut p, &mut s, "topics", T0);
+    record_all(
+        &mut p,
+        &mut s,
+        vec![
+            event("reading", "view", "a", T0 - 2, &[("topic:a", 1.0)]),
+            event("reading", "view", "b", T0 - 1, &[("topic:b", 1.0)]),
+            event("reading", "view", "c", T0, &[("topic:c", 1.0)]),
+        ],
+        T0,
+    );
+    let w = weights(&p, "topics", T0);
+    assert!(
+        (w["topic:c"] - 1.0).abs() < 1e-6
+            && (w["topic:b"] - 0.5).abs() < 1e-6
+            && (w["topic:a"] - 0.25).abs() < 1e-6,
+        "{w:?}"
+    );
+}
+
+struct Catalog;
+impl crate::profile::ItemSource for Catalog {
+    fn features(&self, item: &str) -> Option<&[(String, f64)]> {
+        let _ = item;
+        None
+    }
+    fn embedding(&self, item: &str) -> Option<&[f32]> {
+        match item {
+            "x" => Some(&[1.0, 0.0]),
+            "y" => Some(&[0.0, 1.0]),
+            _ => None,
+        }
+    }
+}
+
+#[test]
+fn the_user_embedding_is_the_decayed_mean_and_dislikes_are_kept_apart() {
+    let mut s = MemoryStore::new();
+    let mut p = open(&mut s, T0);
+    grant(&mut p, &mut s, "similar", T0);
+    grant(&mut p, &mut s, "topics", T0);
+    record_all(
+        &mut p,
+        &mut s,
+        vec![
+            event("reading", "view", "x", T0, &[]),
+            event("reading", "view", "y", T0 - 14 * DAY_MS, &[]),
+            event("reactions", "dislike", "z", T0, &[("topic:gossip", 1.0)]),
+        ],
+        T0,
+    );
+    let profile = p.profile(&Catalog, T0);
+    let similar = profile
+        .modules
+        .iter()
+        .find(|m| m.module == "similar")
+        .unwrap();
+    let e = similar.embedding.clone().unwrap();
+    assert!(
+        (e[0] - 2.0 / 3.0).abs() < 1e-6 && (e[1] - 1.0 / 3.0).abs() < 1e-6,
+        "{e:?}"
+    );
+    let topics = profile
+        .modules
+        .iter()
+        .find(|m| m.module == "topics")
+        .unwrap();
+    assert_eq!(topics.disliked_items, ["z"]);
+    assert!(topics
+        .features
+        .iter()
+        .any(|f| f.feature == "topic:gossip" && f.weight < 0.0));
+}
+
+#[test]
+fn redress_forgets_events_items_and_blocks_features_for_good() {
+    let mut s = MemoryStore::new();
+    let mut p = open(&mut s, T0);
+    grant(&mut p, &mut s, "topics", T0);
+    record_all(
+        &mut p,
+        &mut s,
+        vec![
+            event(
+                "reading",
+                "view",
+                "a1",
+                T0 - 2,
+                &[("topic:health", 1.0), ("topic:science", 1.0)],
+            ),
+            event("reading", "view", "a2", T0 - 1, &[("topic:health", 1.0)]),
+            event("reactions", "like", "a2", T0, &[("topic:health", 1.0)]),
+        ],
+        T0,
+    );
+    let why = p.explain_interest("topic:health", &NoItems);
+    assert_eq!(
+        why.iter().map(|e| e.item.as_str()).collect::<Vec<_>>(),
+        ["a2", "a2", "a1"],
+        "newest first"
+    );
+    let forget = |p: &mut Personalizer, s: &mut MemoryStore, r: ForgetRequest| {
+        let plan = p.plan_forget(&r, T0).unwrap();
+        p.commit(s, plan).unwrap()
+    };
+    let first = why[2].id.parse().unwrap();
+    assert_eq!(
+        forget(&mut p, &mut s, ForgetRequest::Event(first)).removed_events,
+        1
+    );
+    assert_eq!(
+        forget(&mut p, &mut s, ForgetRequest::Item("a2".into())).removed_events,
+        2
+    );
+    assert!(p.events().is_empty());
+    record_all(
+        &mut p,
+        &mut s,
+        vec![event(
+            "reading",
+            "view",
+            "a3",
+            T0,
+            &[("topic:health", 1.0), ("topic:science", 1.0)],
+        )],
+        T0,
+    );
+    let summary = forget(
+        &mut p,
+        &mut s,
+        ForgetRequest::Feature("topic:health".into()),
+    );
+    assert_eq!(summary.blocked.as_deref(), Some("topic:health"));
+    assert_eq!(
+        weights(&p, "topics", T0).keys().collect::<Vec<_>>(),
+        ["topic:science"]
+    );
+    // Blocks are the user's choices: they survive revocation and re-opening.
+    let plan = p.plan_revoke("topics", T0).unwrap();
+    p.commit(&mut s, plan).unwrap();
+    let mut p2 = open(&mut s, T0);
+    assert!(p2.blocked_features().contains("topic:health"));
+    grant(&mut p2, &mut s, "topics", T0);
+    record_all(
+        &mut p2,
+        &mut s,
+        vec![event("reading", "view", "a4", T0, &[("topic:health", 5.0)])],
+        T0,
+    );
+    assert!(weights(&p2, "topics", T0).is_empty());
+}
+
+#[test]
+fn export_holds_everything_and_erase_all_leaves_nothing() {
+    let mut s = MemoryStore::new();
+    let mut p = open(&mut s, T0);
+    grant(&mut p, &mut s, "topics", T0);
+    record(&mut p, &mut s, "reading", "a1", T0);
+    let plan = p
+        .plan_forget(&ForgetRequest::Feature("topic:x".into()), T0)
+        .unwrap();
+    p.commit(&mut s, plan).unwrap();
+    let export = serde_json::to_value(p.export_data(&NoItems, T0)).unwrap();
+    assert_eq!(export["format"], "optin-export/1");
+    assert_eq!(export["consentRecords"].as_array().map(Vec::len), Some(1));
+    assert_eq!(export["events"][0]["item"], "a1");
+    assert_eq!(export["events"][0]["at"], "2026-09-21T14:13:20.000Z");
+    assert_eq!(
+        export["profile"]["modules"][0]["features"][0]["feature"],
+        "topic:science"
+    );
+    assert_eq!(export["blockedFeatures"][0], "topic:x");
+    assert_eq!(export["consentState"]["topics"], "granted");
+    let plan = p.plan_erase_all();
+    p.commit(&mut s, plan).unwrap();
+    assert!(s.keys().next().is_none(), "the store is empty");
+    assert!(
+        p.events().is_empty() && p.consent_records().is_empty() && p.blocked_features().is_empty()
+    );
+    assert_eq!(
+        p.states(T0)["topics"],
+        crate::consent::ConsentState::NotGranted
+    );
+}
+
+#[test]
+fn future_events_are_invalid_and_nothing_is_stored() {
+    let mut s = MemoryStore::new();
+    let mut p = open(&mut s, T0);
+    grant(&mut p, &mut s, "similar", T0);
+    let err = p
+        .plan_record(
+            vec![
+                event("reading", "view", "a", T0, &[]),
+                event("reading", "view", "b", T0 + 2 * DAY_MS, &[]),
+            ],
+            T0,
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "invalid-event");
+    assert!(err.to_string().contains("events[1].at"));
+    assert!(p.events().is_empty());
+}
+
+#[test]
+fn an_unreadable_page_is_skipped_and_the_rest_kept() {
+    let mut s = MemoryStore::new();
+    let mut p = open(&mut s, T0);
+    grant(&mut p, &mut s, "topics", T0);
+    record(&mut p, &mut s, "reading", "a1", T0);
+    record(&mut p, &mut s, "reactions", "a2", T0);
+    s.put_raw("events/reading/00000000", b"\x00garbage".to_vec());
+    let p2 = open(&mut s, T0);
+    assert_eq!(
+        p2.events()
+            .iter()
+            .map(|e| e.item.as_str())
+            .collect::<Vec<_>>(),
+        ["a2"]
+    );
+    assert!(p2
+        .health()
+        .problems
+        .iter()
+        .any(|m| m.contains("events/reading/00000000")));
+    assert_eq!(
+        p2.states(T0)["topics"],
+        crate::consent::ConsentState::Granted,
+        "consent records are intact"
+    );
+}
+
+#[test]
+fn an_undecryptable_entry_turns_consent_off_until_the_user_decides_again() {
+    let mut s = MemoryStore::new();
+    let mut p = open(&mut s, T0);
+    grant(&mut p, &mut s, "topics", T0);
+    s.put_raw(&format!("{UNREADABLE_PREFIX}abc"), Vec::new());
+    let mut p2 = open(&mut s, T0);
+    assert_eq!(
+        p2.states(T0)["topics"],
+        crate::consent::ConsentState::NotGranted
+    );
+    assert!(!p2.health().ok);
+    grant(&mut p2, &mut s, "topics", T0 + 1);
+    assert!(
+        s.keys().all(|k| !k.starts_with(UNREADABLE_PREFIX)),
+        "superseded by the decision"
+    );
+    let p3 = open(&mut s, T0 + 2);
+    assert_eq!(
+        p3.states(T0 + 2)["topics"],
+        crate::consent::ConsentState::Granted
+    );
+    assert!(p3.health().ok);
+}

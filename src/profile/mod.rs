@@ -1,0 +1,14 @@
+//! The private profile: the stored events (the source of truth) and what is derived from them.
+//!
+//! Invariants (tested in `src/personalizer/tests_profile.rs` and `tests/profile_properties.rs`):
+//! - an event is stored only while a granted module uses its category (promise 1);
+//! - no event is older than the longest `retentionDays` of the granted modules using its
+//!   category, after `open` and after every write (promise 3);
+//! - the profile is a deterministic function of the stored events, the blocked features, the
+//!   consent state, the catalog and the clock: nothing derived outlives its events.
+
+mod derive;
+mod log;
+
+pub use derive::{derive, FeatureWeight, ItemSource, ModuleProfile, NoItems, Profile};
+pub use log::{page_key, EventLog, PageEditor, StoredEvent, PAGE_SIZE};
