@@ -71,10 +71,13 @@ impl Event {
             &child(path, "item"),
             MAX_ITEM_LEN,
         )?;
-        let at = optional(map, "at")
+        // An explicit null is an error, not "absent": NaN and Infinity arrive as null after
+        // JSON.stringify, and must not silently become "now" or the default weight.
+        let present = |key: &str| map.get(key);
+        let at = present("at")
             .map(|v| timestamp(v, &child(path, "at")))
             .transpose()?;
-        let given_weight = optional(map, "weight")
+        let given_weight = present("weight")
             .map(|v| number(v, &child(path, "weight"), -1000.0, 1000.0))
             .transpose()?;
         let weight = match (default_weight(&kind), given_weight) {

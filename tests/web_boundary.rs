@@ -259,3 +259,82 @@ async fn a_closed_instance_refuses_calls() {
         .unwrap_or(JsValue::NULL);
     assert_eq!(code_of(&err), "closed");
 }
+
+fn js(expr: &str) -> JsValue {
+    Function::new_no_args(&format!("return {expr}"))
+        .call0(&JsValue::NULL)
+        .unwrap_or(JsValue::NULL)
+}
+
+#[wasm_bindgen_test]
+async fn bad_events_are_errors_with_codes_and_nothing_is_stored() {
+    let p = open().await;
+    assert!(settle(p.grant("topics".into())).await.is_ok());
+    for (event, code) in [
+        ("42", "invalid-event"),
+        ("'view'", "invalid-event"),
+        ("({ category: 'gps', kind: 'view', item: 'a' })", "invalid-event"),
+        ("({ category: 'reading', kind: 'share', item: 'a' })", "invalid-event"),
+        ("({ category: 'reading', kind: 'view' })", "invalid-event"),
+        ("({ category: 'reading', kind: 'view', item: 'a', at: 'yesterday' })", "invalid-event"),
+        ("({ category: 'reading', kind: 'view', item: 'a', at: Date.now() + 3 * 86400000 })", "invalid-event"),
+        ("({ category: 'reading', kind: 'view', item: 'a', weight: NaN })", "invalid-event"),
+        ("({ category: 'reading', kind: 'view', item: 'a', features: { 'bad name': 1 } })", "invalid-event"),
+        ("(() => { const e = { category: 'reading', kind: 'view', item: 'a' }; e.self = e; return e; })()", "invalid-event"),
+        ("({ category: 'reading', kind: 'view', item: 'x'.repeat(300) })", "invalid-event"),
+    ] {
+        let err = settle(p.record(js(event))).await.err().unwrap_or(JsValue::NULL);
+        assert_eq!(code_of(&err), code, "{event}");
+    }
+    let err = settle(p.record_many(js("Array.from({ length: 100001 }, (_, i) => ({ category: 'reading', kind: 'view', item: 'a' + i }))")))
+        .await
+        .err()
+        .unwrap_or(JsValue::NULL);
+    assert_eq!(code_of(&err), "invalid-event");
+    let err = settle(p.record_many(js("[{ category: 'reading', kind: 'view', item: 'ok' }, { category: 'gps', kind: 'view', item: 'a' }]")))
+        .await
+        .err()
+        .unwrap_or(JsValue::NULL);
+    let message = Reflect::get(&err, &"message".into())
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default();
+    assert!(message.contains("events[1].category"), "{message}");
+    let inventory = p.inventory().unwrap_or(JsValue::NULL);
+    assert_eq!(
+        Reflect::get(&inventory, &"totalEvents".into())
+            .ok()
+            .and_then(|v| v.as_f64()),
+        Some(0.0),
+        "all or nothing"
+    );
+    for bad in [
+        "({})",
+        "({ event: 'x' })",
+        "({ item: 3 })",
+        "({ feature: 'bad name' })",
+        "({ item: 'a', feature: 'b' })",
+        "null",
+    ] {
+        let err = settle(p.forget(js(bad)))
+            .await
+            .err()
+            .unwrap_or(JsValue::NULL);
+        assert_eq!(code_of(&err), "invalid-argument", "{bad}");
+    }
+    let ok = settle(p.record(js(
+        "({ category: 'reading', kind: 'click', item: 'a1', features: { 'topic:x': 1 } })",
+    )))
+    .await;
+    assert_eq!(
+        ok.ok().map(|v| Reflect::get(&v, &"stored".into())
+            .ok()
+            .and_then(|s| s.as_bool())),
+        Some(Some(true))
+    );
+    let why: js_sys::Array = p
+        .explain_interest("topic:x".into())
+        .unwrap_or(JsValue::NULL)
+        .unchecked_into();
+    assert_eq!(why.length(), 1);
+}

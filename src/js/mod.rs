@@ -5,10 +5,15 @@
 //! `OptinError` with [`error`]. Nothing here decides policy; the core does.
 
 mod convert;
+mod crypto;
 mod error;
+mod events;
+mod idb;
 mod listeners;
 mod options;
 mod personalizer;
+mod runtime;
+mod tabs;
 mod types;
 
 pub use personalizer::Personalizer;

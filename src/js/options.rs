@@ -51,8 +51,8 @@ impl Clock {
 /// Parsed options.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// Storage kind.
-    pub storage: StorageKind,
+    /// Storage kind, if the app chose one.
+    pub storage: Option<StorageKind>,
     /// Namespace (one database per namespace).
     pub namespace: String,
     /// Locale for notices and records.
@@ -61,6 +61,8 @@ pub struct Options {
     pub clock: Clock,
     /// Global Privacy Control.
     pub gpc: bool,
+    /// Most events kept per data category.
+    pub max_events_per_category: usize,
 }
 
 /// Parses `options` (undefined or an object).
@@ -92,8 +94,9 @@ pub fn parse(options: &JsValue) -> Result<Options, InputError> {
         }
     };
     let storage = match text("storage")?.as_deref() {
-        None | Some("memory") => StorageKind::Memory,
-        Some("indexeddb") => StorageKind::IndexedDb,
+        None => None,
+        Some("memory") => Some(StorageKind::Memory),
+        Some("indexeddb") => Some(StorageKind::IndexedDb),
         Some(_) => {
             return Err(invalid(
                 "options.storage",
@@ -139,12 +142,27 @@ pub fn parse(options: &JsValue) -> Result<Options, InputError> {
             .as_bool()
             .ok_or_else(|| invalid("options.gpc", "expected true or false"))?
     };
+    let cap = get("maxEventsPerCategory");
+    let max_events_per_category = if cap.is_undefined() || cap.is_null() {
+        crate::personalizer::DEFAULT_MAX_EVENTS_PER_CATEGORY
+    } else {
+        match cap.as_f64() {
+            Some(n) if n.fract() == 0.0 && (1.0..=1_000_000.0).contains(&n) => n as usize,
+            _ => {
+                return Err(invalid(
+                    "options.maxEventsPerCategory",
+                    "expected a whole number from 1 to 1000000",
+                ))
+            }
+        }
+    };
     Ok(Options {
         storage,
         namespace,
         locale,
         clock,
         gpc,
+        max_events_per_category,
     })
 }
 

@@ -1,44 +1,41 @@
 //! The exported `Personalizer` class: validation and conversion around the core.
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Function, Promise};
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 use super::convert::{string_arg, to_js_value, to_json, Limits};
-use super::error::{optin_error, to_js, InputError};
-use super::listeners::Listeners;
-use super::options::{self, Clock, StorageKind};
-use crate::ids::RandomIds;
+use super::error::{optin_error, to_js};
+use super::events;
+use super::idb::{IdbStore, OpenFailure};
+use super::options::{self, StorageKind};
+use super::runtime::{reject, Backend, Setup, Shared};
 use crate::manifest::Manifest;
-use crate::personalizer::{ConsentChange, OpenConfig, Personalizer as Core};
+use crate::personalizer::{ConsentChange, ForgetRequest, RecordSummary};
+use crate::profile::NoItems;
 use crate::store::MemoryStore;
-
-struct Inner {
-    core: Core,
-    store: MemoryStore,
-}
 
 /// An opened personalization runtime for one app and one user.
 #[wasm_bindgen]
 pub struct Personalizer {
-    inner: Rc<RefCell<Option<Inner>>>,
-    clock: Clock,
-    namespace: String,
-    listeners: Listeners,
+    shared: Rc<Shared>,
 }
 
-fn reject(err: JsValue) -> Promise {
-    Promise::reject(&err)
+fn has_indexed_db() -> bool {
+    js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("indexedDB"))
+        .is_ok_and(|v| v.is_object())
 }
 
 #[wasm_bindgen]
 impl Personalizer {
-    /// Validates the manifest and opens the user's profile and consent.
+    /// Validates the manifest and opens the user's profile and consent. Storage defaults to
+    /// encrypted IndexedDB where there is one, memory elsewhere (Node). Storage that can't be
+    /// opened or read never turns a module on: see `health()`.
     ///
     /// ```ts
-    /// const p = await Personalizer.open(manifest, { storage: "memory", locale: "de" });
+    /// const p = await Personalizer.open(manifest, { namespace: "news", locale: "de" });
     /// ```
     #[wasm_bindgen(unchecked_return_type = "Promise<Personalizer>")]
     pub async fn open(
@@ -49,36 +46,35 @@ impl Personalizer {
             .map_err(to_js)?;
         let json = to_json(&manifest, "manifest", Limits::DOCUMENT).map_err(to_js)?;
         let manifest = Manifest::from_json(&json).map_err(to_js)?;
-        if options.storage == StorageKind::IndexedDb {
-            return Err(optin_error(
-                "storage-unavailable",
-                "IndexedDB storage is not available in this build yet; use { storage: \"memory\" }",
-            ));
-        }
-        let now = options.clock.now()?;
-        let config = OpenConfig::new(options.locale, options.gpc, now);
-        let mut store = MemoryStore::new();
-        let core = Core::open_store(manifest, &mut store, config, Box::new(RandomIds::default()))
-            .map_err(to_js)?;
-        Ok(Personalizer {
-            inner: Rc::new(RefCell::new(Some(Inner { core, store }))),
-            clock: options.clock,
+        let mut problems = Vec::new();
+        let wants_idb = match options.storage {
+            Some(StorageKind::IndexedDb) => true,
+            Some(StorageKind::Memory) => false,
+            None => has_indexed_db(),
+        };
+        let backend = if wants_idb {
+            match IdbStore::open(&options.namespace).await {
+                Ok(db) => Backend::Idb(db),
+                Err(OpenFailure::Newer) => Backend::Newer,
+                Err(OpenFailure::Unavailable(why)) => {
+                    problems.push(format!(
+                        "IndexedDB is unavailable ({why}): nothing will be kept after this page"
+                    ));
+                    Backend::Memory(Default::default())
+                }
+            }
+        } else {
+            Backend::Memory(std::cell::RefCell::new(MemoryStore::new()))
+        };
+        let setup = Setup {
+            manifest,
+            locale: options.locale,
+            gpc: options.gpc,
+            max_events_per_category: options.max_events_per_category,
             namespace: options.namespace,
-            listeners: Listeners::default(),
-        })
-    }
-
-    /// Runs `f` on the open instance. Never panics: a closed instance or a re-entrant call
-    /// (a listener calling back while a change is being applied) is an error.
-    fn with<T>(&self, f: impl FnOnce(&mut Inner) -> Result<T, JsValue>) -> Result<T, JsValue> {
-        let mut guard = self.inner.try_borrow_mut().map_err(|_| {
-            optin_error(
-                "invalid-argument",
-                "this Personalizer is busy (called from inside its own callback)",
-            )
-        })?;
-        let inner = guard.as_mut().ok_or_else(|| to_js(InputError::Closed))?;
-        f(inner)
+        };
+        let shared = Shared::open(setup, backend, options.clock, problems).await?;
+        Ok(Personalizer { shared })
     }
 
     /// The modules with their consent state, texts in `locale` (default: the open locale).
@@ -88,16 +84,18 @@ impl Personalizer {
     /// ```
     #[wasm_bindgen(unchecked_return_type = "ModuleInfo[]")]
     pub fn modules(&self, locale: Option<String>) -> Result<JsValue, JsValue> {
-        if let Some(l) = &locale {
-            if !crate::manifest::is_locale_tag(l) {
-                return Err(optin_error(
-                    "invalid-argument",
-                    "locale: expected a locale tag like \"en\" or \"de-AT\"",
-                ));
-            }
+        if locale
+            .as_deref()
+            .is_some_and(|l| !crate::manifest::is_locale_tag(l))
+        {
+            return Err(optin_error(
+                "invalid-argument",
+                "locale: expected a locale tag like \"en\" or \"de-AT\"",
+            ));
         }
-        let now = self.clock.now()?;
-        self.with(|i| to_js_value(&i.core.modules(locale.as_deref(), now)))
+        let now = self.shared.now()?;
+        self.shared
+            .with_core(|c| to_js_value(&c.modules(locale.as_deref(), now)))
     }
 
     /// Grants a module; resolves with the consent record once it is stored.
@@ -110,7 +108,7 @@ impl Personalizer {
     }
 
     /// Revokes a module (or records a "no thanks"): the data no other granted module uses is
-    /// erased before the promise resolves.
+    /// erased, in storage too, before the promise resolves.
     #[wasm_bindgen(unchecked_return_type = "Promise<ConsentRecord>")]
     pub fn revoke(
         &self,
@@ -120,28 +118,32 @@ impl Personalizer {
     }
 
     fn decide(&self, module_id: JsValue, give: bool) -> Promise {
-        let result = (|| {
-            let id = string_arg(&module_id, "moduleId", 1024).map_err(to_js)?;
-            let now = self.clock.now()?;
-            let change = self.with(|i| {
-                let plan = if give {
-                    i.core.plan_grant(&id, now)
-                } else {
-                    i.core.plan_revoke(&id, now)
-                }
-                .map_err(to_js)?;
-                i.core.commit(&mut i.store, plan).map_err(to_js)
-            })?;
-            self.notify(std::slice::from_ref(&change));
-            to_js_value(&change.record)
-        })();
-        result.map_or_else(reject, |v| Promise::resolve(&v))
+        let id = match string_arg(&module_id, "moduleId", 1024) {
+            Ok(id) => id,
+            Err(e) => return reject(to_js(e)),
+        };
+        self.shared.enqueue(move |s| {
+            Box::pin(async move {
+                let change = s
+                    .write(|core, now| {
+                        if give {
+                            core.plan_grant(&id, now)
+                        } else {
+                            core.plan_revoke(&id, now)
+                        }
+                        .map_err(to_js)
+                    })
+                    .await?;
+                notify(&s, std::slice::from_ref(&change));
+                to_js_value(&change.record)
+            })
+        })
     }
 
     /// Every consent record, oldest first.
     #[wasm_bindgen(js_name = consentRecords, unchecked_return_type = "ConsentRecord[]")]
     pub fn consent_records(&self) -> Result<JsValue, JsValue> {
-        self.with(|i| to_js_value(&i.core.consent_records()))
+        self.shared.with_core(|c| to_js_value(&c.consent_records()))
     }
 
     /// The consent records, to carry the user's choices to another device.
@@ -158,17 +160,19 @@ impl Personalizer {
         &self,
         #[wasm_bindgen(unchecked_param_type = "ConsentRecord[]")] records: JsValue,
     ) -> Promise {
-        let result = (|| {
-            let json = to_json(&records, "records", Limits::DOCUMENT).map_err(to_js)?;
-            let now = self.clock.now()?;
-            let (summary, changes) = self.with(|i| {
-                let plan = i.core.plan_import(&json, now).map_err(to_js)?;
-                i.core.commit(&mut i.store, plan).map_err(to_js)
-            })?;
-            self.notify(&changes);
-            to_js_value(&summary)
-        })();
-        result.map_or_else(reject, |v| Promise::resolve(&v))
+        let json = match to_json(&records, "records", Limits::DOCUMENT) {
+            Ok(j) => j,
+            Err(e) => return reject(to_js(e)),
+        };
+        self.shared.enqueue(move |s| {
+            Box::pin(async move {
+                let (summary, changes) = s
+                    .write(|core, now| core.plan_import(&json, now).map_err(to_js))
+                    .await?;
+                notify(&s, &changes);
+                to_js_value(&summary)
+            })
+        })
     }
 
     /// Tells optin the user was shown these modules' notices (all optional ones by default),
@@ -178,98 +182,271 @@ impl Personalizer {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string[]")] module_ids: JsValue,
     ) -> Promise {
-        let result = (|| {
-            let now = self.clock.now()?;
-            let ids: Vec<String> = if module_ids.is_undefined() || module_ids.is_null() {
-                self.with(|i| {
-                    Ok(i.core
-                        .manifest()
-                        .modules
-                        .iter()
-                        .filter(|m| !m.essential)
-                        .map(|m| m.id.clone())
-                        .collect())
-                })?
-            } else {
-                serde_json::from_value(
-                    to_json(&module_ids, "moduleIds", Limits::DOCUMENT).map_err(to_js)?,
-                )
-                .map_err(|_| {
-                    optin_error(
+        let ids: Option<Vec<String>> = if module_ids.is_undefined() || module_ids.is_null() {
+            None
+        } else {
+            match to_json(&module_ids, "moduleIds", Limits::DOCUMENT).map(serde_json::from_value) {
+                Ok(Ok(ids)) => Some(ids),
+                Ok(Err(_)) => {
+                    return reject(optin_error(
                         "invalid-argument",
                         "moduleIds: expected an array of module ids",
-                    )
-                })?
-            };
-            self.with(|i| {
-                let plan = i.core.plan_notice_viewed(&ids, now).map_err(to_js)?;
-                i.core.commit(&mut i.store, plan).map_err(to_js)
+                    ))
+                }
+                Err(e) => return reject(to_js(e)),
+            }
+        };
+        self.shared.enqueue(move |s| {
+            Box::pin(async move {
+                s.write(|core, now| {
+                    let ids = ids.unwrap_or_else(|| {
+                        core.manifest()
+                            .modules
+                            .iter()
+                            .filter(|m| !m.essential)
+                            .map(|m| m.id.clone())
+                            .collect()
+                    });
+                    core.plan_notice_viewed(&ids, now).map_err(to_js)
+                })
+                .await?;
+                Ok(JsValue::UNDEFINED)
             })
-        })();
-        result.map_or_else(reject, |()| Promise::resolve(&JsValue::UNDEFINED))
+        })
     }
 
     /// Grants, withdrawals, re-grants and time to decide, per optional module.
     #[wasm_bindgen(js_name = consentMetrics, unchecked_return_type = "ModuleConsentMetrics[]")]
     pub fn consent_metrics(&self) -> Result<JsValue, JsValue> {
-        self.with(|i| to_js_value(&i.core.consent_metrics()))
+        self.shared.with_core(|c| to_js_value(&c.consent_metrics()))
     }
 
-    /// Calls `listener` with every consent change; returns a function that unsubscribes it.
+    /// Records one event. It is stored only if a granted module uses its category; otherwise
+    /// it is dropped, counted, and the result says why.
     ///
     /// ```ts
-    /// const off = p.onChange((change) => render(change.module, change.state));
+    /// await p.record({ category: "reading", kind: "click", item: "a-17", features: { "topic:science": 1 } });
+    /// ```
+    #[wasm_bindgen(unchecked_return_type = "Promise<RecordOutcome>")]
+    pub fn record(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "OptinEvent")] event: JsValue,
+    ) -> Promise {
+        self.record_events(event, false)
+    }
+
+    /// Records many events at once (all rejected if any is invalid).
+    #[wasm_bindgen(js_name = recordMany, unchecked_return_type = "Promise<RecordSummary>")]
+    pub fn record_many(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "OptinEvent[]")] events: JsValue,
+    ) -> Promise {
+        self.record_events(events, true)
+    }
+
+    fn record_events(&self, value: JsValue, many: bool) -> Promise {
+        let events = match self
+            .shared
+            .with_core(|c| events::parse(&value, many, c.manifest()))
+        {
+            Ok(e) => e,
+            Err(e) => return reject(e),
+        };
+        self.shared.enqueue(move |s| {
+            Box::pin(async move {
+                let outcomes = s
+                    .write(|core, now| core.plan_record(events, now).map_err(to_js))
+                    .await?;
+                let stored = outcomes.iter().filter(|o| o.stored).count();
+                if stored > 0 {
+                    s.notify_kind("data");
+                }
+                if many {
+                    to_js_value(&RecordSummary {
+                        stored,
+                        dropped: outcomes.len() - stored,
+                    })
+                } else {
+                    outcomes.first().map_or(Ok(JsValue::UNDEFINED), to_js_value)
+                }
+            })
+        })
+    }
+
+    /// The user corrects their profile: `{ event: id }` deletes one event, `{ item }` every event
+    /// about an item, `{ feature }` blocks a feature for good (it is never used again).
+    #[wasm_bindgen(unchecked_return_type = "Promise<ForgetSummary>")]
+    pub fn forget(
+        &self,
+        #[wasm_bindgen(
+            unchecked_param_type = "{ event: string } | { item: string } | { feature: string }"
+        )]
+        what: JsValue,
+    ) -> Promise {
+        let request = match forget_request(&what) {
+            Ok(r) => r,
+            Err(e) => return reject(e),
+        };
+        self.shared.enqueue(move |s| {
+            Box::pin(async move {
+                let summary = s
+                    .write(|core, now| core.plan_forget(&request, now).map_err(to_js))
+                    .await?;
+                s.notify_kind("data");
+                to_js_value(&summary)
+            })
+        })
+    }
+
+    /// The stored events behind an interest, newest first.
+    #[wasm_bindgen(js_name = explainInterest, unchecked_return_type = "StoredEventView[]")]
+    pub fn explain_interest(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] feature: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let feature = string_arg(&feature, "feature", 256).map_err(to_js)?;
+        self.shared
+            .with_core(|c| to_js_value(&c.explain_interest(&feature, &NoItems)))
+    }
+
+    /// Per data category: how many events, the oldest, when it will be deleted, which modules use it.
+    #[wasm_bindgen(unchecked_return_type = "Inventory")]
+    pub fn inventory(&self) -> Result<JsValue, JsValue> {
+        let now = self.shared.now()?;
+        self.shared.with_core(|c| to_js_value(&c.inventory(now)))
+    }
+
+    /// The profile derived from the stored events, per granted module.
+    #[wasm_bindgen(unchecked_return_type = "Profile")]
+    pub fn profile(&self) -> Result<JsValue, JsValue> {
+        let now = self.shared.now()?;
+        self.shared
+            .with_core(|c| to_js_value(&c.profile(&NoItems, now)))
+    }
+
+    /// Everything optin holds about the user, as JSON a person can read.
+    #[wasm_bindgen(js_name = exportData, unchecked_return_type = "Promise<ExportData>")]
+    pub fn export_data(&self) -> Promise {
+        let result = self.shared.now().and_then(|now| {
+            self.shared
+                .with_core(|c| to_js_value(&c.export_data(&NoItems, now)))
+        });
+        result.map_or_else(reject, |v| Promise::resolve(&v))
+    }
+
+    /// Deletes everything: events, profile, consent, blocks, and the encryption key.
+    #[wasm_bindgen(js_name = eraseAll, unchecked_return_type = "Promise<void>")]
+    pub fn erase_all(&self) -> Promise {
+        self.shared.enqueue(|s| {
+            Box::pin(async move {
+                s.erase_all().await?;
+                s.notify_kind("erased");
+                Ok(JsValue::UNDEFINED)
+            })
+        })
+    }
+
+    /// Calls `listener` with every change (consent, data, erased, reload from another tab);
+    /// returns a function that unsubscribes it.
+    ///
+    /// ```ts
+    /// const off = p.onChange((change) => render());
     /// off();
     /// ```
     #[wasm_bindgen(js_name = onChange, unchecked_return_type = "() => void")]
     pub fn on_change(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "(change: ConsentChange) => void")] listener: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "(change: OptinChange) => void")] listener: JsValue,
     ) -> Result<JsValue, JsValue> {
         let listener: Function = listener
             .dyn_into()
             .map_err(|_| optin_error("invalid-argument", "listener: expected a function"))?;
-        self.with(|_| Ok(()))?;
-        Ok(self.listeners.add(listener))
+        self.shared.with_core(|_| Ok(()))?;
+        Ok(self.shared.listeners.add(listener))
     }
 
-    /// Whether storage was read cleanly; problems in words.
+    /// Whether storage was opened and read cleanly; problems in words.
     #[wasm_bindgen(unchecked_return_type = "Health")]
     pub fn health(&self) -> Result<JsValue, JsValue> {
-        self.with(|i| to_js_value(&i.core.health()))
+        let extra = self
+            .shared
+            .extra_problems
+            .try_borrow()
+            .map(|p| p.clone())
+            .unwrap_or_default();
+        self.shared.with_core(|c| {
+            let mut health = c.health();
+            health.problems.extend(extra);
+            health.ok = health.problems.is_empty();
+            to_js_value(&health)
+        })
+    }
+
+    /// Where the data is kept: `"indexeddb"` or `"memory"`.
+    #[wasm_bindgen(getter, unchecked_return_type = "\"indexeddb\" | \"memory\"")]
+    pub fn storage(&self) -> String {
+        self.shared
+            .backend
+            .try_borrow()
+            .map(|b| b.kind())
+            .unwrap_or("memory")
+            .to_owned()
+    }
+
+    /// The storage namespace.
+    #[wasm_bindgen(getter)]
+    pub fn namespace(&self) -> String {
+        self.shared.setup.namespace.clone()
     }
 
     /// The policy version of the manifest in use.
     #[wasm_bindgen(getter, js_name = policyVersion)]
-    pub fn policy_version(&self) -> Result<String, JsValue> {
-        self.with(|i| Ok(i.core.manifest().policy_version.clone()))
-    }
-
-    /// The storage namespace this instance uses.
-    #[wasm_bindgen(getter)]
-    pub fn namespace(&self) -> String {
-        self.namespace.clone()
+    pub fn policy_version(&self) -> String {
+        self.shared.setup.manifest.policy_version.clone()
     }
 
     /// Closes the instance: later calls throw `OptinError` with code `closed`.
     pub fn close(&self) -> Result<(), JsValue> {
-        self.with(|_| Ok(()))?;
-        if let Ok(mut guard) = self.inner.try_borrow_mut() {
-            *guard = None;
-        }
-        self.listeners.clear();
+        self.shared.with_core(|_| Ok(()))?;
+        self.shared.close();
         Ok(())
     }
+}
 
-    fn notify(&self, changes: &[ConsentChange]) {
-        for change in changes {
-            if let Ok(value) = to_js_value(&ChangeEvent {
-                kind: "consent",
-                change,
-            }) {
-                self.listeners.emit(&value);
-            }
+fn forget_request(what: &JsValue) -> Result<ForgetRequest, JsValue> {
+    let invalid = || {
+        optin_error(
+            "invalid-argument",
+            "forget: expected exactly one of { event }, { item } or { feature }",
+        )
+    };
+    let json = to_json(what, "what", Limits::DOCUMENT).map_err(to_js)?;
+    let map = json
+        .as_object()
+        .filter(|m| m.len() == 1)
+        .ok_or_else(invalid)?;
+    let (key, value) = map.iter().next().ok_or_else(invalid)?;
+    let text = match value {
+        Value::String(s) if !s.is_empty() && s.len() <= 256 => s.clone(),
+        _ => {
+            return Err(optin_error(
+                "invalid-argument",
+                &format!("forget: {key} must be a non-empty string"),
+            ))
         }
+    };
+    match key.as_str() {
+        "event" => text
+            .parse()
+            .map(ForgetRequest::Event)
+            .map_err(|_| optin_error("invalid-argument", "forget: unknown event id")),
+        "item" => Ok(ForgetRequest::Item(text)),
+        "feature" if crate::validate::is_identifier(&text) => Ok(ForgetRequest::Feature(text)),
+        "feature" => Err(optin_error(
+            "invalid-argument",
+            "forget: not a feature name",
+        )),
+        _ => Err(invalid()),
     }
 }
 
@@ -279,4 +456,15 @@ struct ChangeEvent<'a> {
     kind: &'static str,
     #[serde(flatten)]
     change: &'a ConsentChange,
+}
+
+fn notify(shared: &Shared, changes: &[ConsentChange]) {
+    for change in changes {
+        if let Ok(value) = to_js_value(&ChangeEvent {
+            kind: "consent",
+            change,
+        }) {
+            shared.listeners.emit(&value);
+        }
+    }
 }

@@ -78,6 +78,8 @@ export interface OpenOptions {
   now?: () => number;
   /** Global Privacy Control (default `navigator.globalPrivacyControl`). */
   gpc?: boolean;
+  /** Most events kept per data category, oldest out (default 5000). */
+  maxEventsPerCategory?: number;
 }
 
 /** Consent state of a module. */
@@ -164,4 +166,88 @@ export interface ModuleConsentMetrics {
 
 /** Whether storage was read cleanly. */
 export interface Health { ok: boolean; problems: string[] }
+
+/** What happened to one recorded event. */
+export interface RecordOutcome {
+  stored: boolean;
+  /** Why it was not stored: no granted module uses its category, or it is older than retention allows. */
+  reason?: "no-granted-module" | "expired";
+}
+
+/** What `recordMany` did. */
+export interface RecordSummary { stored: number; dropped: number }
+
+/** What `forget` did. */
+export interface ForgetSummary { removedEvents: number; blocked: string | null }
+
+/** A stored event as shown to the user. */
+export interface StoredEventView {
+  /** Pass to `forget({ event: id })`. */
+  id: string;
+  category: string;
+  kind: string;
+  item: string;
+  /** ISO 8601 UTC. */
+  at: string;
+  weight: number;
+  features: { [feature: string]: number };
+}
+
+/** What is held in one data category. */
+export interface CategoryInventory {
+  category: string;
+  label: string;
+  sensitive: boolean;
+  count: number;
+  /** ISO 8601, or null when empty. */
+  oldest: string | null;
+  /** When the oldest event will be deleted (ISO 8601), or null. */
+  deleteAfter: string | null;
+  retentionDays: number | null;
+  /** The granted modules that use it. */
+  modules: string[];
+  /** Events dropped because no granted module used the category. */
+  dropped: number;
+}
+
+/** Everything held, per data category. */
+export interface Inventory { categories: CategoryInventory[]; totalEvents: number; blockedFeatures: string[] }
+
+/** One learned interest. */
+export interface FeatureWeight { feature: string; weight: number; events: number }
+
+/** What one granted module derived from the stored events. */
+export interface ModuleProfile {
+  module: string;
+  /** Strongest first; negative weights are dislikes. */
+  features: FeatureWeight[];
+  embedding: number[] | null;
+  dislikedItems: string[];
+  events: number;
+}
+
+/** The profile, per granted module that feeds a signal. */
+export interface Profile { modules: ModuleProfile[] }
+
+/** All that optin holds about the user (`exportData`). */
+export interface ExportData {
+  format: "optin-export/1";
+  exportedAt: string;
+  controller: { name: string; contact: string };
+  policyVersion: string;
+  consentState: { [module: string]: ConsentState };
+  consentRecords: ConsentRecord[];
+  events: StoredEventView[];
+  profile: Profile;
+  blockedFeatures: string[];
+  inventory: Inventory;
+}
+
+/** What `onChange` listeners receive. */
+export type OptinChange =
+  | ConsentChange
+  | { type: "data" }
+  | { type: "erased" }
+  /** Another tab changed the shared storage; this instance reloaded it. */
+  | { type: "reload" };
 "#;

@@ -194,7 +194,7 @@ impl Personalizer {
             b.effects.push(Effect::ForgetUnreadable);
         }
         if self.read_only.is_none() {
-            let states = ledger.states(&self.manifest, &self.notices, now);
+            let states = ledger.states_for_erasure(&self.manifest, &self.notices, now);
             let mut editor = PageEditor::new(&self.log);
             self.housekeep(&mut editor, &states, now);
             b.pages(editor);

@@ -50,7 +50,8 @@ impl Personalizer {
             .max()
     }
 
-    /// Promises 1 and 3 on the event log: erase categories no granted module uses, delete
+    /// Promises 1 and 3 on the event log, under the *recorded* consent `states` (see
+    /// `Ledger::states_for_erasure`): erase categories no granted module uses, delete
     /// events older than the longest retention of the granted modules using them, keep at
     /// most the cap per category (oldest out).
     pub(super) fn housekeep(
@@ -136,7 +137,10 @@ impl Personalizer {
                 reason: None,
             });
         }
-        self.housekeep(&mut editor, &states, now);
+        let recorded = self
+            .ledger
+            .states_for_erasure(&self.manifest, &self.notices, now);
+        self.housekeep(&mut editor, &recorded, now);
         let mut b = Builder::default();
         b.pages(editor);
         if next_id != self.next_event_id {
@@ -178,7 +182,10 @@ impl Personalizer {
             self.put_blocks(&mut b, blocks);
             summary.blocked = Some(f.clone());
         }
-        self.housekeep(&mut editor, &self.states(now), now);
+        let recorded = self
+            .ledger
+            .states_for_erasure(&self.manifest, &self.notices, now);
+        self.housekeep(&mut editor, &recorded, now);
         b.pages(editor);
         self.schema(&mut b);
         Ok(b.finish(summary))

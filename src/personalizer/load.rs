@@ -76,9 +76,16 @@ pub(super) fn read(entries: Vec<(String, Vec<u8>)>) -> Loaded {
             }
         } else if key.starts_with(UNREADABLE_PREFIX) {
             // The store could not decrypt it: we don't even know what it was.
-            l.problems.push(
-                "a stored record could not be decrypted; consent is off until given again".into(),
-            );
+            if !l
+                .unreadable
+                .iter()
+                .any(|k| k.starts_with(UNREADABLE_PREFIX))
+            {
+                l.problems.push(
+                    "stored records could not be decrypted (tampered with, or the key is gone)"
+                        .into(),
+                );
+            }
             l.unreadable.push(key);
             distrust_all = true;
         } else if key == CONSENT_HEAD_KEY {
@@ -116,10 +123,9 @@ pub(super) fn read(entries: Vec<(String, Vec<u8>)>) -> Loaded {
             let record = serde_json::from_slice(&bytes)
                 .map_err(|e| e.to_string())
                 .and_then(|v| parse_record(&v, &key).map_err(|e| e.to_string()));
-            if let Err(e) = &record {
-                l.problems.push(format!(
-                    "consent record {seq} is unreadable ({e}); grants before it are off"
-                ));
+            if record.is_err() {
+                // A gap at its position; superseded by the user's next decision.
+                l.unreadable.push(key.clone());
             }
             consent.push((seq, record));
         }
@@ -130,19 +136,12 @@ pub(super) fn read(entries: Vec<(String, Vec<u8>)>) -> Loaded {
     let mut entries = Vec::with_capacity(consent.len());
     for (seq, record) in consent {
         if seq != expected {
-            l.problems.push(format!(
-                "consent records {expected} to {} are missing; grants before them are off",
-                seq.saturating_sub(1)
-            ));
             entries.push(Err("missing".to_owned()));
         }
         entries.push(record);
         expected = seq + 1;
     }
     if head.is_some_and(|h| h > expected) {
-        l.problems.push(format!(
-            "the last consent records (from {expected}) are missing; grants are off"
-        ));
         distrust_all = true;
     }
     if distrust_all {
@@ -164,8 +163,11 @@ fn read_page(l: &mut Loaded, key: &str, rest: &str, bytes: &[u8]) {
     });
     match parsed {
         Some((category, page, events)) => l.log.put_page(&category, page, events),
-        None => l.problems.push(format!(
-            "stored events {key} are unreadable and were skipped"
-        )),
+        None => {
+            l.problems.push(format!(
+                "stored events {key} are unreadable and were skipped"
+            ));
+            l.unreadable.push(key.to_owned());
+        }
     }
 }

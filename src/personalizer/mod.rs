@@ -122,6 +122,7 @@ impl Personalizer {
             max_events_per_category: config.max_events_per_category.max(1),
             ids,
         };
+        p.report_distrusted_grants();
         let plan = p.plan_records(Vec::new(), config.now, false);
         (p, plan)
     }
@@ -222,6 +223,20 @@ impl Personalizer {
     /// Whether Global Privacy Control is on.
     pub fn gpc(&self) -> bool {
         self.gpc
+    }
+
+    /// A health problem for each module whose grant is off only because a record after it
+    /// is missing or unreadable: exactly where consent failed closed. It clears itself once
+    /// the user decides about the module again.
+    fn report_distrusted_grants(&mut self) {
+        for m in self.manifest.modules.iter().filter(|m| !m.essential) {
+            if self.ledger.grant_distrusted(&m.id) {
+                self.problems.push(format!(
+                    "consent to \"{}\" could not be verified (a later consent record is missing or unreadable): it is off until given again",
+                    m.id
+                ));
+            }
+        }
     }
 
     fn writable(&self) -> Result<(), StoreError> {

@@ -512,3 +512,81 @@ fn an_undecryptable_entry_turns_consent_off_until_the_user_decides_again() {
     );
     assert!(p3.health().ok);
 }
+
+#[test]
+fn unreadable_consent_turns_use_off_but_deletes_no_data() {
+    let mut s = MemoryStore::new();
+    let mut p = open(&mut s, T0);
+    grant(&mut p, &mut s, "topics", T0);
+    record(&mut p, &mut s, "reading", "a1", T0);
+    s.put_raw(&format!("{UNREADABLE_PREFIX}abc"), Vec::new());
+    let mut p2 = open(&mut s, T0 + 1);
+    assert_eq!(
+        p2.states(T0 + 1)["topics"],
+        crate::consent::ConsentState::NotGranted
+    );
+    assert_eq!(p2.events().len(), 1, "fail closed for use, not destructive");
+    let out = record_all(
+        &mut p2,
+        &mut s,
+        vec![event("reading", "view", "a2", T0 + 1, &[])],
+        T0 + 1,
+    );
+    assert_eq!(
+        out[0].reason,
+        Some("no-granted-module"),
+        "nothing new is collected meanwhile"
+    );
+    assert!(
+        p2.profile(&NoItems, T0 + 1).modules.is_empty(),
+        "and nothing is used"
+    );
+    assert_eq!(open(&mut s, T0 + 2).events().len(), 1);
+}
+
+#[test]
+fn an_unreadable_grant_keeps_its_data_unused_within_retention() {
+    let mut s = MemoryStore::new();
+    let mut p = open(&mut s, T0);
+    grant(&mut p, &mut s, "similar", T0);
+    record(&mut p, &mut s, "reading", "a1", T0);
+    s.put_raw(&crate::store::consent_key(0), b"tampered".to_vec());
+    let p2 = open(&mut s, T0 + 1);
+    assert_eq!(
+        p2.states(T0 + 1)["similar"],
+        crate::consent::ConsentState::NotGranted
+    );
+    assert_eq!(
+        p2.events().len(),
+        1,
+        "the grant is unreadable, the data is kept"
+    );
+    // Retention still applies: the unreadable record could have granted any module using
+    // `reading`, so the longest it could be kept is topics' 30 days.
+    assert_eq!(open(&mut s, T0 + 29 * DAY_MS).events().len(), 1);
+    assert_eq!(open(&mut s, T0 + 31 * DAY_MS).events().len(), 0);
+}
+
+#[test]
+fn health_recovers_once_the_user_decides_again() {
+    let mut s = MemoryStore::new();
+    let mut p = open(&mut s, T0);
+    grant(&mut p, &mut s, "topics", T0);
+    grant(&mut p, &mut s, "similar", T0);
+    s.put_raw(&crate::store::consent_key(1), b"tampered".to_vec());
+    let mut p2 = open(&mut s, T0 + 1);
+    let problems = p2.health().problems;
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].contains("\"topics\""),
+        "topics' grant precedes the damaged record: {problems:?}"
+    );
+    grant(&mut p2, &mut s, "similar", T0 + 2);
+    grant(&mut p2, &mut s, "topics", T0 + 2);
+    let p3 = open(&mut s, T0 + 3);
+    assert!(p3.health().ok, "{:?}", p3.health().problems);
+    assert_eq!(
+        p3.states(T0 + 3)["similar"],
+        crate::consent::ConsentState::Granted
+    );
+}

@@ -13,6 +13,14 @@ import {
   type Health,
   type OptinErrorCode,
   type ModuleConsentMetrics,
+  type OptinChange,
+  type RecordOutcome,
+  type RecordSummary,
+  type StoredEventView,
+  type ForgetSummary,
+  type Inventory,
+  type Profile,
+  type ExportData,
 } from "optin";
 
 const manifest: Manifest = {
@@ -36,10 +44,25 @@ export async function main(): Promise<void> {
   const revoked: ConsentRecord = await p.revoke("topics");
   const records: ConsentRecord[] = p.consentRecords();
   const summary: ImportSummary = await p.importConsent(p.exportConsent());
-  const off: () => void = p.onChange((change: ConsentChange) => {
-    const erased: string[] = change.erasedCategories;
-    void erased;
+  const off: () => void = p.onChange((change: OptinChange) => {
+    if (change.type === "consent") {
+      const c: ConsentChange = change;
+      const erased: string[] = c.erasedCategories;
+      void erased;
+    }
   });
+  const outcome: RecordOutcome = await p.record({ category: "reading", kind: "click", item: "a1", features: { "topic:x": 1 } });
+  const reason: "no-granted-module" | "expired" | undefined = outcome.reason;
+  const many: RecordSummary = await p.recordMany([{ category: "reading", kind: "share", item: "a2", weight: 3, at: "2026-01-01T00:00:00Z" }]);
+  const why: StoredEventView[] = p.explainInterest("topic:x");
+  const forgotten: ForgetSummary = await p.forget({ event: why[0].id });
+  await p.forget({ feature: "topic:x" });
+  const inventory: Inventory = p.inventory();
+  const profile: Profile = p.profile();
+  const exported: ExportData = await p.exportData();
+  const storage: "indexeddb" | "memory" = p.storage;
+  await p.eraseAll();
+  void [reason, many, forgotten, inventory, profile, exported, storage];
   off();
   await p.noticeViewed(["topics"]);
   const metrics: ModuleConsentMetrics[] = p.consentMetrics();
@@ -67,6 +90,10 @@ export async function main(): Promise<void> {
   const bad: ConsentState = "maybe";
   // @ts-expect-error: error codes are a closed set
   const badCode: OptinErrorCode = "oops";
+  // @ts-expect-error: forget takes one of event, item, feature
+  await p.forget({ everything: true });
+  // @ts-expect-error: events need an item
+  await p.record({ category: "reading", kind: "view" });
   // @ts-expect-error: record fields are typed, not any
   const n: boolean = records[0].retentionDays;
   void [bad, badCode, n];

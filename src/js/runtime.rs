@@ -1,0 +1,331 @@
+//! The machinery behind every `Personalizer` call: storage backends, the write queue, tabs.
+//!
+//! Writes run one at a time per instance (a promise queue) and, with IndexedDB, one at a
+//! time per namespace across tabs (a Web Lock). Inside that: reload if another tab wrote
+//! (the stored generation moved), plan, commit, apply, tell the other tabs. Reads are
+//! synchronous and see the last applied state.
+
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::{Rc, Weak};
+
+use js_sys::Promise;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use web_sys::{BroadcastChannel, MessageEvent};
+
+use super::error::{optin_error, to_js, InputError};
+use super::idb::{self, IdbStore};
+use super::listeners::Listeners;
+use super::options::Clock;
+use super::tabs::with_lock;
+use crate::error::StoreError;
+use crate::ids::RandomIds;
+use crate::manifest::Manifest;
+use crate::personalizer::{OpenConfig, Pending, Personalizer as Core};
+use crate::store::{MemoryStore, Store, WriteBatch, SCHEMA_KEY, SCHEMA_VERSION};
+use crate::time::Millis;
+
+/// Where the data lives.
+pub enum Backend {
+    /// In memory only.
+    Memory(RefCell<MemoryStore>),
+    /// Encrypted IndexedDB.
+    Idb(IdbStore),
+    /// An IndexedDB database written by a newer schema: never read nor written, only deleted
+    /// by `eraseAll`.
+    Newer,
+}
+
+impl Backend {
+    async fn commit(&self, batch: &WriteBatch) -> Result<(), StoreError> {
+        match self {
+            Backend::Memory(m) => m
+                .try_borrow_mut()
+                .map_err(|_| StoreError::Failed("store busy".into()))?
+                .commit(batch),
+            Backend::Idb(db) => db.commit(batch).await,
+            Backend::Newer => Err(StoreError::NewerSchema {
+                found: SCHEMA_VERSION + 1,
+                supported: SCHEMA_VERSION,
+            }),
+        }
+    }
+
+    /// The kind, as the `storage` option names it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Backend::Memory(_) => "memory",
+            Backend::Idb(_) | Backend::Newer => "indexeddb",
+        }
+    }
+}
+
+/// What a reopen needs.
+pub struct Setup {
+    pub manifest: Manifest,
+    pub locale: String,
+    pub gpc: bool,
+    pub max_events_per_category: usize,
+    pub namespace: String,
+}
+
+/// The state shared by a `Personalizer` and its pending operations.
+pub struct Shared {
+    pub core: RefCell<Option<Core>>,
+    pub backend: RefCell<Rc<Backend>>,
+    pub setup: Setup,
+    pub clock: Clock,
+    pub listeners: Listeners,
+    pub extra_problems: RefCell<Vec<String>>,
+    queue: RefCell<Promise>,
+    channel: RefCell<Option<TabChannel>>,
+    closed: Cell<bool>,
+}
+
+/// The channel to the other tabs and its message handler (kept alive with it).
+type TabChannel = (BroadcastChannel, Closure<dyn FnMut(MessageEvent)>);
+
+type Op = Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>;
+
+impl Shared {
+    /// Opens the core over `backend`, committing the open plan (lapsed grants, expired data).
+    pub async fn open(
+        setup: Setup,
+        backend: Backend,
+        clock: Clock,
+        problems: Vec<String>,
+    ) -> Result<Rc<Shared>, JsValue> {
+        let shared = Rc::new(Shared {
+            core: RefCell::new(None),
+            backend: RefCell::new(Rc::new(backend)),
+            setup,
+            clock,
+            listeners: Listeners::default(),
+            extra_problems: RefCell::new(problems),
+            queue: RefCell::new(Promise::resolve(&JsValue::UNDEFINED)),
+            channel: RefCell::new(None),
+            closed: Cell::new(false),
+        });
+        shared.load().await?;
+        if matches!(*shared.backend(), Backend::Idb(_)) {
+            shared.listen_to_other_tabs();
+        }
+        Ok(shared)
+    }
+
+    fn backend(&self) -> Rc<Backend> {
+        self.backend
+            .try_borrow()
+            .map(|b| Rc::clone(&b))
+            .unwrap_or_else(|_| Rc::new(Backend::Newer))
+    }
+
+    fn lock_name(&self) -> String {
+        format!("optin:{}", self.setup.namespace)
+    }
+
+    /// (Re)builds the core from storage.
+    async fn load(&self) -> Result<(), JsValue> {
+        let backend = self.backend();
+        let entries = match &*backend {
+            Backend::Memory(m) => m
+                .try_borrow()
+                .map_err(|_| optin_error("storage-failed", "store busy"))?
+                .load()
+                .map_err(to_js)?,
+            Backend::Idb(db) => db.load().await.map_err(to_js)?,
+            Backend::Newer => vec![(
+                SCHEMA_KEY.to_owned(),
+                (SCHEMA_VERSION + 1).to_string().into_bytes(),
+            )],
+        };
+        let now = self.clock.now()?;
+        let mut config = OpenConfig::new(self.setup.locale.clone(), self.setup.gpc, now);
+        config.max_events_per_category = self.setup.max_events_per_category;
+        let (mut core, plan) = Core::open(
+            self.setup.manifest.clone(),
+            entries,
+            config,
+            Box::new(RandomIds::default()),
+        );
+        if !plan.batch.is_empty() {
+            backend.commit(&plan.batch).await.map_err(to_js)?;
+        }
+        core.apply(plan);
+        *self.core.try_borrow_mut().map_err(|_| busy())? = Some(core);
+        Ok(())
+    }
+
+    /// Runs `f` on the core. Never panics: closed or re-entrant use is an error.
+    pub fn with_core<T>(
+        &self,
+        f: impl FnOnce(&mut Core) -> Result<T, JsValue>,
+    ) -> Result<T, JsValue> {
+        if self.closed.get() {
+            return Err(to_js(InputError::Closed));
+        }
+        let mut guard = self.core.try_borrow_mut().map_err(|_| busy())?;
+        let core = guard.as_mut().ok_or_else(|| to_js(InputError::Closed))?;
+        f(core)
+    }
+
+    /// The time now, from the app's clock.
+    pub fn now(&self) -> Result<Millis, JsValue> {
+        self.clock.now()
+    }
+
+    /// Queues `op` after every earlier operation of this instance, under the namespace lock.
+    pub fn enqueue(self: &Rc<Self>, op: impl FnOnce(Rc<Shared>) -> Op + 'static) -> Promise {
+        if self.closed.get() {
+            return Promise::reject(&to_js(InputError::Closed));
+        }
+        let previous = self
+            .queue
+            .try_borrow()
+            .map(|q| q.clone())
+            .unwrap_or_else(|_| Promise::resolve(&JsValue::UNDEFINED));
+        let shared = Rc::clone(self);
+        let lock = self.lock_name();
+        let uses_lock = matches!(*self.backend(), Backend::Idb(_));
+        let promise = future_to_promise(async move {
+            let _ = JsFuture::from(previous).await;
+            if uses_lock {
+                with_lock(&lock, op(shared)).await
+            } else {
+                op(shared).await
+            }
+        });
+        // The queue's tail settles either way: one failed operation must not block the next.
+        let watched = promise.clone();
+        let tail = future_to_promise(async move {
+            let _ = JsFuture::from(watched).await;
+            Ok(JsValue::UNDEFINED)
+        });
+        if let Ok(mut q) = self.queue.try_borrow_mut() {
+            *q = tail;
+        }
+        promise
+    }
+
+    /// Plans with the core, commits, applies: the body of every write.
+    pub async fn write<T>(
+        self: &Rc<Self>,
+        plan: impl FnOnce(&mut Core, Millis) -> Result<Pending<T>, JsValue>,
+    ) -> Result<T, JsValue> {
+        self.refresh_if_stale().await?;
+        let now = self.now()?;
+        let pending = self.with_core(|core| plan(core, now))?;
+        if !pending.batch.is_empty() {
+            self.backend().commit(&pending.batch).await.map_err(to_js)?;
+        }
+        let output = self.with_core(|core| Ok(core.apply(pending)))?;
+        if let Some((channel, _)) = self
+            .channel
+            .try_borrow()
+            .ok()
+            .as_deref()
+            .and_then(Option::as_ref)
+        {
+            let _ = channel.post_message(&JsValue::from_str("changed"));
+        }
+        Ok(output)
+    }
+
+    /// With IndexedDB: if another tab wrote since we last read, reload before planning.
+    async fn refresh_if_stale(&self) -> Result<(), JsValue> {
+        if let Backend::Idb(db) = &*self.backend() {
+            let stored = db.stored_generation().await.map_err(to_js)?;
+            if stored != db.known_generation() {
+                self.load().await?;
+                self.notify_kind("reload");
+            }
+        }
+        Ok(())
+    }
+
+    /// Deletes everything, including the database and its keys.
+    pub async fn erase_all(self: &Rc<Self>) -> Result<(), JsValue> {
+        if matches!(*self.backend(), Backend::Newer) {
+            idb::delete_database(&self.setup.namespace)
+                .await
+                .map_err(to_js)?;
+            let fresh = IdbStore::open(&self.setup.namespace).await.map_err(|_| {
+                optin_error(
+                    "storage-failed",
+                    "could not recreate the database after erasing it",
+                )
+            })?;
+            *self.backend.try_borrow_mut().map_err(|_| busy())? = Rc::new(Backend::Idb(fresh));
+            self.listen_to_other_tabs();
+            if let Ok(mut p) = self.extra_problems.try_borrow_mut() {
+                p.clear();
+            }
+            return self.load().await;
+        }
+        self.write(|core, _| Ok(core.plan_erase_all())).await?;
+        if let Ok(mut p) = self.extra_problems.try_borrow_mut() {
+            p.clear();
+        }
+        Ok(())
+    }
+
+    /// Calls the listeners with `{ type }`.
+    pub fn notify_kind(&self, kind: &str) {
+        let event = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&event, &"type".into(), &kind.into());
+        self.listeners.emit(&event);
+    }
+
+    fn listen_to_other_tabs(self: &Rc<Self>) {
+        let Ok(channel) = BroadcastChannel::new(&self.lock_name()) else {
+            return;
+        };
+        let weak: Weak<Shared> = Rc::downgrade(self);
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |_: MessageEvent| {
+            if let Some(shared) = weak.upgrade() {
+                // Reload in the queue, so it never interleaves with a write of ours.
+                let _ = shared.enqueue(|s| {
+                    Box::pin(async move { s.refresh_if_stale().await.map(|_| JsValue::UNDEFINED) })
+                });
+            }
+        });
+        channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        if let Ok(mut c) = self.channel.try_borrow_mut() {
+            if let Some((old, _)) = c.take() {
+                old.close();
+            }
+            *c = Some((channel, on_message));
+        }
+    }
+
+    /// Closes: later calls fail with `closed`; the database connection and channel close.
+    pub fn close(&self) {
+        self.closed.set(true);
+        if let Ok(mut c) = self.channel.try_borrow_mut() {
+            if let Some((channel, _)) = c.take() {
+                channel.close();
+            }
+        }
+        if let Backend::Idb(db) = &*self.backend() {
+            db.close();
+        }
+        self.listeners.clear();
+        if let Ok(mut core) = self.core.try_borrow_mut() {
+            *core = None;
+        }
+    }
+}
+
+fn busy() -> JsValue {
+    optin_error(
+        "invalid-argument",
+        "this Personalizer is busy (called from inside its own callback)",
+    )
+}
+
+/// Rejects with `err` as a promise.
+pub fn reject(err: JsValue) -> Promise {
+    Promise::reject(&err)
+}
