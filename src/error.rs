@@ -106,6 +106,37 @@ impl ErrorCode for EventError {
     }
 }
 
+/// A catalog given to `setCatalog` or `setCatalogPacked` was rejected (the old one stays).
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("invalid catalog: {0}")]
+pub struct CatalogError(pub FieldError);
+
+impl ErrorCode for CatalogError {
+    fn code(&self) -> &'static str {
+        "invalid-catalog"
+    }
+}
+
+/// `rank` or `preview` could not run.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum RankError {
+    /// A candidate id is not in the catalog.
+    #[error("unknown item \"{0}\" (not in the catalog)")]
+    UnknownItem(String),
+    /// An option or argument is invalid.
+    #[error("{0}")]
+    Invalid(FieldError),
+}
+
+impl ErrorCode for RankError {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::UnknownItem(_) => "unknown-item",
+            Self::Invalid(_) => "invalid-argument",
+        }
+    }
+}
+
 /// A store could not complete an operation. Whatever failed left the previous state intact.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum StoreError {

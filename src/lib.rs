@@ -12,6 +12,7 @@ pub mod ids;
 pub mod manifest;
 pub mod personalizer;
 pub mod profile;
+pub mod rank;
 pub mod store;
 pub mod time;
 pub mod validate;

@@ -12,6 +12,7 @@ mod idb;
 mod listeners;
 mod options;
 mod personalizer;
+mod ranking;
 mod runtime;
 mod tabs;
 mod types;

@@ -14,7 +14,6 @@ use super::options::{self, StorageKind};
 use super::runtime::{reject, Backend, Setup, Shared};
 use crate::manifest::Manifest;
 use crate::personalizer::{ConsentChange, ForgetRequest, RecordSummary};
-use crate::profile::NoItems;
 use crate::store::MemoryStore;
 
 /// An opened personalization runtime for one app and one user.
@@ -298,6 +297,113 @@ impl Personalizer {
         })
     }
 
+    /// Sets the catalog from item objects: `{ id, features?, embedding?, baseline?, group? }`.
+    /// Convenient; for large catalogs use `setCatalogPacked`.
+    ///
+    /// ```ts
+    /// p.setCatalog([{ id: "a-1", features: { "topic:science": 1 }, baseline: 120, group: "wire" }]);
+    /// ```
+    #[wasm_bindgen(js_name = setCatalog)]
+    pub fn set_catalog(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CatalogItem[]")] items: JsValue,
+    ) -> Result<(), JsValue> {
+        let limits = super::convert::Limits {
+            max_depth: 6,
+            max_string: 64 * 1024,
+            max_nodes: 20_000_000,
+        };
+        let json = to_json(&items, "items", limits).map_err(to_js)?;
+        let catalog = crate::rank::Catalog::from_items(&json).map_err(to_js)?;
+        self.shared.with_core(|c| {
+            c.set_catalog(catalog);
+            Ok(())
+        })
+    }
+
+    /// Sets the catalog from typed arrays: the fast path (no per-item objects).
+    ///
+    /// ```ts
+    /// p.setCatalogPacked({ ids, featureNames, featureOffsets, featureIds, featureValues, embeddings, dim: 32, baseline });
+    /// ```
+    #[wasm_bindgen(js_name = setCatalogPacked)]
+    pub fn set_catalog_packed(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "PackedCatalog")] packed: JsValue,
+    ) -> Result<(), JsValue> {
+        let packed = super::ranking::packed(&packed)?;
+        let catalog = crate::rank::Catalog::from_packed(packed).map_err(to_js)?;
+        self.shared.with_core(|c| {
+            c.set_catalog(catalog);
+            Ok(())
+        })
+    }
+
+    /// Ranks the candidates (default: the whole catalog) for this user: personalized by the
+    /// granted modules, the baseline order without them. Each result says why.
+    ///
+    /// ```ts
+    /// for (const r of p.rank(undefined, { limit: 10 })) console.log(r.id, r.rank, r.baselineRank, r.reasons);
+    /// ```
+    #[wasm_bindgen(unchecked_return_type = "Ranked[]")]
+    pub fn rank(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string[] | null")] candidates: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "RankOptions")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let candidates = super::ranking::candidates(&candidates)?;
+        let options = super::ranking::options(&options)?;
+        let now = self.shared.now()?;
+        let ranked = self
+            .shared
+            .with_core(|c| c.rank(candidates.as_deref(), &options, now).map_err(to_js))?;
+        super::ranking::via_json(&ranked)
+    }
+
+    /// The sandbox: what the modules would do for a sample persona (by id) or given events,
+    /// on a throwaway profile. Never reads or writes the real profile, consent or storage.
+    ///
+    /// ```ts
+    /// const { baseline, personalized, moves } = p.preview("science-fan", { limit: 10 });
+    /// ```
+    #[wasm_bindgen(unchecked_return_type = "PreviewResult")]
+    pub fn preview(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string | OptinEvent[]")] sample: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "PreviewOptions")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let rank_options = super::ranking::options(&options)?;
+        let modules = if options.is_object() {
+            super::ranking::string_list(&options, "modules")?
+        } else {
+            None
+        };
+        let candidates = if options.is_object() {
+            super::ranking::string_list(&options, "candidates")?
+        } else {
+            None
+        };
+        let sample = match sample.as_string() {
+            Some(id) => crate::personalizer::Sample::Persona(id),
+            None => crate::personalizer::Sample::Events(
+                self.shared
+                    .with_core(|c| events::parse(&sample, true, c.manifest()))?,
+            ),
+        };
+        let now = self.shared.now()?;
+        let preview = self.shared.with_core(|c| {
+            c.preview(
+                &sample,
+                modules.as_deref(),
+                candidates.as_deref(),
+                &rank_options,
+                now,
+            )
+            .map_err(to_js)
+        })?;
+        super::ranking::via_json(&preview)
+    }
+
     /// The stored events behind an interest, newest first.
     #[wasm_bindgen(js_name = explainInterest, unchecked_return_type = "StoredEventView[]")]
     pub fn explain_interest(
@@ -306,7 +412,7 @@ impl Personalizer {
     ) -> Result<JsValue, JsValue> {
         let feature = string_arg(&feature, "feature", 256).map_err(to_js)?;
         self.shared
-            .with_core(|c| to_js_value(&c.explain_interest(&feature, &NoItems)))
+            .with_core(|c| to_js_value(&c.explain_interest(&feature, c.catalog())))
     }
 
     /// Per data category: how many events, the oldest, when it will be deleted, which modules use it.
@@ -321,7 +427,7 @@ impl Personalizer {
     pub fn profile(&self) -> Result<JsValue, JsValue> {
         let now = self.shared.now()?;
         self.shared
-            .with_core(|c| to_js_value(&c.profile(&NoItems, now)))
+            .with_core(|c| to_js_value(&c.profile(c.catalog(), now)))
     }
 
     /// Everything optin holds about the user, as JSON a person can read.
@@ -329,7 +435,7 @@ impl Personalizer {
     pub fn export_data(&self) -> Promise {
         let result = self.shared.now().and_then(|now| {
             self.shared
-                .with_core(|c| to_js_value(&c.export_data(&NoItems, now)))
+                .with_core(|c| to_js_value(&c.export_data(c.catalog(), now)))
         });
         result.map_or_else(reject, |v| Promise::resolve(&v))
     }

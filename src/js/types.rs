@@ -36,6 +36,10 @@ export interface ModuleDecl {
   halfLifeDays?: number;
   /** Half-life in interactions: the last n events weigh half (default: none). */
   halfLifeInteractions?: number;
+  /** Weight of its feature affinity in the score (default 1). */
+  featureWeight?: number;
+  /** Weight of its embedding affinity in the score (default 1). */
+  embeddingWeight?: number;
 }
 
 /** What private reports may measure. */
@@ -67,6 +71,10 @@ export interface Manifest {
   samples?: { id: string; label: LocalizedText; events: OptinEvent[] }[];
   /** Days a grant stays valid before the user is asked again. */
   consentValidityDays?: number;
+  /** Weight of the baseline prior in a personalized score (default 0.5). */
+  baselineWeight?: number;
+  /** How far items like disliked ones are pushed down (default 1). */
+  dislikeWeight?: number;
 }
 
 /** Options of `Personalizer.open`. */
@@ -214,7 +222,13 @@ export interface CategoryInventory {
 export interface Inventory { categories: CategoryInventory[]; totalEvents: number; blockedFeatures: string[] }
 
 /** One learned interest. */
-export interface FeatureWeight { feature: string; weight: number; events: number }
+export interface FeatureWeight {
+  feature: string;
+  weight: number;
+  events: number;
+  /** The data category it was mostly learned from. */
+  category: string;
+}
 
 /** What one granted module derived from the stored events. */
 export interface ModuleProfile {
@@ -222,6 +236,8 @@ export interface ModuleProfile {
   /** Strongest first; negative weights are dislikes. */
   features: FeatureWeight[];
   embedding: number[] | null;
+  /** The heaviest items behind the embedding. */
+  recentItems: { item: string; weight: number; category: string }[];
   dislikedItems: string[];
   events: number;
 }
@@ -241,6 +257,82 @@ export interface ExportData {
   profile: Profile;
   blockedFeatures: string[];
   inventory: Inventory;
+}
+
+/** An item of the catalog (public data). */
+export interface CatalogItem {
+  id: string;
+  /** Sparse features, name -> weight, e.g. `{ "topic:sports": 1, "source:wire": 0.5 }`. */
+  features?: { [feature: string]: number };
+  /** Dense embedding; every item has the same length, or none has one. */
+  embedding?: number[];
+  /** Popularity or editorial score (higher is better). */
+  baseline?: number;
+  /** Provider, source or creator, for exposure audits. */
+  group?: string;
+}
+
+/** The catalog as typed arrays: the fast path (`setCatalogPacked`). */
+export interface PackedCatalog {
+  ids: string[];
+  featureNames?: string[];
+  /** `ids.length + 1` offsets into featureIds/featureValues (CSR). */
+  featureOffsets?: Uint32Array;
+  featureIds?: Uint32Array;
+  featureValues?: Float32Array;
+  /** `ids.length * dim` floats, item after item. */
+  embeddings?: Float32Array;
+  dim?: number;
+  baseline?: Float32Array;
+  /** Index into groupNames per item. */
+  groups?: Uint32Array;
+  groupNames?: string[];
+}
+
+/** Options of `rank`. */
+export interface RankOptions {
+  /** How many results (default 20). */
+  limit?: number;
+  /** Attach reasons (default true). */
+  explain?: boolean;
+  /** 0 (none, default) to 1: trade relevance for variety (maximal marginal relevance). */
+  diversity?: number;
+  /** Leave out items the user already interacted with (default false). */
+  excludeSeen?: boolean;
+}
+
+/** Options of `preview`. */
+export interface PreviewOptions extends RankOptions {
+  /** Modules to imagine granted (default: every optional module that feeds a signal). */
+  modules?: string[];
+  /** Items to rank (default: the whole catalog). */
+  candidates?: string[];
+}
+
+/** Why an item is where it is. */
+export type Reason =
+  | { type: "feature"; feature: string; weight: number; module: string; category: string }
+  | { type: "similar"; item: string; similarity: number; module: string; category: string }
+  | { type: "baseline"; weight: number };
+
+/** One ranked item. */
+export interface Ranked {
+  id: string;
+  score: number;
+  /** From 1. */
+  rank: number;
+  /** Its rank in the baseline order of the same candidates. */
+  baselineRank: number;
+  group?: string;
+  /** Strongest first; empty unless `explain`. */
+  reasons: Reason[];
+}
+
+/** What `preview` shows. */
+export interface PreviewResult {
+  baseline: Ranked[];
+  personalized: Ranked[];
+  moves: { id: string; from: number; to: number }[];
 }
 
 /** What `onChange` listeners receive. */

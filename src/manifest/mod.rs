@@ -34,7 +34,19 @@ pub struct Manifest {
     pub samples: Vec<SamplePersona>,
     /// How long a grant stays valid before the user is asked again (`None`: until revoked).
     pub consent_validity_days: Option<u32>,
+    /// Weight of the baseline prior in a personalized score (default [`DEFAULT_BASELINE_WEIGHT`]).
+    pub baseline_weight: f64,
+    /// How far items like the disliked ones are pushed down (default 1).
+    pub dislike_weight: f64,
 }
+
+/// Ranking defaults, chosen on the MovieLens validation split (`examples/evaluate.rs`):
+/// the weight of the baseline prior in a personalized score,
+pub const DEFAULT_BASELINE_WEIGHT: f64 = 0.1;
+/// the weight of a module's feature affinity (embedding affinity weighs 1),
+pub const DEFAULT_FEATURE_WEIGHT: f64 = 0.1;
+/// and the interaction-count half-life: the last 4 interactions weigh half.
+pub const DEFAULT_HALF_LIFE_INTERACTIONS: f64 = 4.0;
 
 /// The controller: name and contact, shown in every notice.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,8 +101,13 @@ pub struct ModuleDecl {
     pub shares: bool,
     /// Half-life of an event's weight in days (default 14).
     pub half_life_days: f64,
-    /// Half-life in number of interactions: the last `n` events weigh half (default: none).
+    /// Half-life in number of interactions: the last `n` events weigh half (default
+    /// [`DEFAULT_HALF_LIFE_INTERACTIONS`]; `0` turns it off).
     pub half_life_interactions: Option<f64>,
+    /// Weight of this module's feature affinity in the score (default [`DEFAULT_FEATURE_WEIGHT`]).
+    pub feature_weight: f64,
+    /// Weight of this module's embedding affinity in the score (default 1).
+    pub embedding_weight: f64,
 }
 
 /// What a private report measures.

@@ -32,6 +32,8 @@ pub(super) fn manifest(v: &Value) -> Result<Manifest, FieldError> {
             "privacyBudget",
             "samples",
             "consentValidityDays",
+            "baselineWeight",
+            "dislikeWeight",
         ],
     )?;
     let policy_version = string(required(root, "", "policyVersion")?, "policyVersion", 256)?;
@@ -53,7 +55,17 @@ pub(super) fn manifest(v: &Value) -> Result<Manifest, FieldError> {
     let consent_validity_days = optional(root, "consentValidityDays")
         .map(|v| integer(v, "consentValidityDays", 1, MAX_RETENTION_DAYS).map(|d| d as u32))
         .transpose()?;
+    let weight = |key: &str, default: f64| {
+        optional(root, key)
+            .map(|v| number(v, key, 0.0, 1000.0))
+            .transpose()
+            .map(|w| w.unwrap_or(default))
+    };
+    let baseline_weight = weight("baselineWeight", DEFAULT_BASELINE_WEIGHT)?;
+    let dislike_weight = weight("dislikeWeight", 1.0)?;
     Ok(Manifest {
+        baseline_weight,
+        dislike_weight,
         policy_version,
         controller,
         data_categories,
@@ -143,6 +155,8 @@ fn module(v: &Value, path: &str, known: &BTreeSet<&str>) -> Result<ModuleDecl, F
             "shares",
             "halfLifeDays",
             "halfLifeInteractions",
+            "featureWeight",
+            "embeddingWeight",
         ],
     )?;
     let id = identifier(required(map, path, "id")?, &child(path, "id"))?;
@@ -217,9 +231,13 @@ fn module(v: &Value, path: &str, known: &BTreeSet<&str>) -> Result<ModuleDecl, F
         .map(|v| number(v, &child(path, "halfLifeDays"), 0.01, 3650.0))
         .transpose()?
         .unwrap_or(14.0);
-    let half_life_interactions = optional(map, "halfLifeInteractions")
-        .map(|v| number(v, &child(path, "halfLifeInteractions"), 0.1, 1e6))
-        .transpose()?;
+    let half_life_interactions = match optional(map, "halfLifeInteractions") {
+        None => Some(DEFAULT_HALF_LIFE_INTERACTIONS),
+        Some(v) => match number(v, &child(path, "halfLifeInteractions"), 0.0, 1e6)? {
+            0.0 => None,
+            h => Some(h),
+        },
+    };
     Ok(ModuleDecl {
         id,
         title,
@@ -232,6 +250,14 @@ fn module(v: &Value, path: &str, known: &BTreeSet<&str>) -> Result<ModuleDecl, F
         shares,
         half_life_days,
         half_life_interactions,
+        feature_weight: optional(map, "featureWeight")
+            .map(|v| number(v, &child(path, "featureWeight"), 0.0, 1000.0))
+            .transpose()?
+            .unwrap_or(DEFAULT_FEATURE_WEIGHT),
+        embedding_weight: optional(map, "embeddingWeight")
+            .map(|v| number(v, &child(path, "embeddingWeight"), 0.0, 1000.0))
+            .transpose()?
+            .unwrap_or(1.0),
     })
 }
 

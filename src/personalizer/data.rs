@@ -196,12 +196,9 @@ impl Personalizer {
             .log
             .iter()
             .filter(|e| {
-                let features = if e.features.is_empty() {
-                    items.features(&e.item).unwrap_or(&[])
-                } else {
-                    &e.features
-                };
-                features.iter().any(|(f, _)| f == feature)
+                let mut found = false;
+                crate::profile::event_features(e, items, &mut |f, _| found |= f == feature);
+                found
             })
             .collect();
         events.sort_by(|a, b| b.at.cmp(&a.at).then(b.id.cmp(&a.id)));

@@ -11,11 +11,13 @@ mod event_ops;
 mod info;
 mod load;
 mod plan;
+mod ranking;
 
 pub use data::{CategoryInventory, EventView, ExportData, ForgetRequest, ForgetSummary, Inventory};
 pub use event_ops::{RecordOutcome, RecordSummary};
 pub use info::{CategoryInfo, ConsentChange, Health, ModuleInfo};
 pub use plan::Pending;
+pub use ranking::{Move, Preview, Sample, MAX_CANDIDATES};
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -82,6 +84,12 @@ pub struct Personalizer {
     gpc: bool,
     max_events_per_category: usize,
     ids: Box<dyn IdSource>,
+    catalog: crate::rank::Catalog,
+    /// Bumped by every applied change; keys the ranking-profile cache.
+    version: u64,
+    rank_cache: Option<(u64, Millis, crate::rank::RankProfile)>,
+    /// Scratch space for one score per catalog item, reused across `rank` calls.
+    scores: Vec<f32>,
 }
 
 impl Personalizer {
@@ -121,6 +129,10 @@ impl Personalizer {
             gpc: config.gpc,
             max_events_per_category: config.max_events_per_category.max(1),
             ids,
+            catalog: Default::default(),
+            version: 0,
+            rank_cache: None,
+            scores: Vec::new(),
         };
         p.report_distrusted_grants();
         let plan = p.plan_records(Vec::new(), config.now, false);

@@ -96,6 +96,7 @@ pub(crate) fn json<T: serde::Serialize>(value: &T) -> Vec<u8> {
 impl Personalizer {
     /// Applies a plan whose batch has been committed.
     pub fn apply<T>(&mut self, plan: Pending<T>) -> T {
+        self.version += 1;
         for effect in plan.effects {
             match effect {
                 Effect::AppendRecords(records) => {

@@ -232,7 +232,9 @@ fn pages_hold_many_events_and_round_trip() {
 #[test]
 fn interests_decay_by_time_and_by_interactions() {
     let mut s = MemoryStore::new();
-    let mut p = open(&mut s, T0);
+    let mut p = open_cfg(&mut s, T0, 5000, |m| {
+        m["modules"][1]["halfLifeInteractions"] = serde_json::json!(0)
+    });
     grant(&mut p, &mut s, "topics", T0);
     let now = T0 + 14 * DAY_MS;
     record_all(
@@ -278,9 +280,8 @@ fn interests_decay_by_time_and_by_interactions() {
 
 struct Catalog;
 impl crate::profile::ItemSource for Catalog {
-    fn features(&self, item: &str) -> Option<&[(String, f64)]> {
-        let _ = item;
-        None
+    fn visit_features(&self, _: &str, _: &mut dyn FnMut(&str, f64)) -> bool {
+        false
     }
     fn embedding(&self, item: &str) -> Option<&[f32]> {
         match item {
@@ -294,7 +295,9 @@ impl crate::profile::ItemSource for Catalog {
 #[test]
 fn the_user_embedding_is_the_decayed_mean_and_dislikes_are_kept_apart() {
     let mut s = MemoryStore::new();
-    let mut p = open(&mut s, T0);
+    let mut p = open_cfg(&mut s, T0, 5000, |m| {
+        m["modules"][2]["halfLifeInteractions"] = serde_json::json!(0)
+    });
     grant(&mut p, &mut s, "similar", T0);
     grant(&mut p, &mut s, "topics", T0);
     record_all(
@@ -589,4 +592,133 @@ fn health_recovers_once_the_user_decides_again() {
         p3.states(T0 + 3)["similar"],
         crate::consent::ConsentState::Granted
     );
+}
+
+fn news_catalog() -> crate::rank::Catalog {
+    crate::rank::Catalog::from_items(&serde_json::json!([
+        {"id": "a-100", "features": {"topic:sports": 1}, "embedding": [1, 0], "baseline": 100},
+        {"id": "a-101", "features": {"topic:science": 1}, "embedding": [0, 1], "baseline": 10},
+        {"id": "a-102", "features": {"topic:science": 1, "topic:space": 1}, "embedding": [0.1, 1], "baseline": 5},
+        {"id": "a-103", "features": {"topic:culture": 1}, "embedding": [0.7, 0.7], "baseline": 50},
+    ]))
+    .unwrap()
+}
+
+fn ranked_ids(p: &mut Personalizer, now: Millis) -> Vec<String> {
+    p.rank(None, &crate::rank::RankOptions::default(), now)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect()
+}
+
+#[test]
+fn rank_is_the_baseline_without_consent_and_personal_with_it() {
+    let mut s = MemoryStore::new();
+    let mut p = open(&mut s, T0);
+    p.set_catalog(news_catalog());
+    record_all(
+        &mut p,
+        &mut s,
+        vec![event("reading", "click", "a-101", T0, &[])],
+        T0,
+    );
+    assert_eq!(
+        ranked_ids(&mut p, T0),
+        ["a-100", "a-103", "a-101", "a-102"],
+        "promise 8: nobody is punished for saying no"
+    );
+    grant(&mut p, &mut s, "topics", T0);
+    record_all(
+        &mut p,
+        &mut s,
+        vec![event("reading", "click", "a-101", T0, &[])],
+        T0,
+    );
+    let ids = ranked_ids(&mut p, T0);
+    assert_eq!(
+        ids[..2],
+        ["a-101", "a-102"],
+        "features come from the catalog: {ids:?}"
+    );
+    // Revoking drops the profile at once (the cache follows every change).
+    let plan = p.plan_revoke("topics", T0).unwrap();
+    p.commit(&mut s, plan).unwrap();
+    assert_eq!(ranked_ids(&mut p, T0), ["a-100", "a-103", "a-101", "a-102"]);
+    let err = p
+        .rank(
+            Some(&["nope".into()]),
+            &crate::rank::RankOptions::default(),
+            T0,
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "unknown-item");
+}
+
+#[test]
+fn preview_never_reads_or_writes_the_real_profile() {
+    let mut s = MemoryStore::new();
+    let mut p = open(&mut s, T0);
+    p.set_catalog(news_catalog());
+    grant(&mut p, &mut s, "similar", T0);
+    record_all(
+        &mut p,
+        &mut s,
+        vec![event("reading", "click", "a-100", T0, &[])],
+        T0,
+    );
+    let (store_before, records_before, events_before, states_before) = (
+        s.clone(),
+        p.consent_records().to_vec(),
+        p.events().clone(),
+        p.states(T0),
+    );
+    let preview = p
+        .preview(
+            &Sample::Persona("science-fan".into()),
+            None,
+            None,
+            &crate::rank::RankOptions::default(),
+            T0,
+        )
+        .unwrap();
+    assert_eq!(
+        preview
+            .baseline
+            .iter()
+            .map(|r| r.id.as_str())
+            .collect::<Vec<_>>(),
+        ["a-100", "a-103", "a-101", "a-102"]
+    );
+    let top: Vec<&str> = preview
+        .personalized
+        .iter()
+        .map(|r| r.id.as_str())
+        .take(2)
+        .collect();
+    assert_eq!(
+        top,
+        ["a-102", "a-101"],
+        "the persona liked a-102 and read a-101, both science"
+    );
+    assert!(preview
+        .moves
+        .iter()
+        .any(|m| m.id == "a-102" && m.from == 4 && m.to == 1));
+    // The real user's sports click played no part, and nothing real changed.
+    assert!(preview.personalized.iter().position(|r| r.id == "a-100") > Some(0));
+    assert_eq!(s, store_before);
+    assert_eq!(p.consent_records(), records_before);
+    assert_eq!(p.events(), &events_before);
+    assert_eq!(p.states(T0), states_before);
+    let err = p
+        .preview(
+            &Sample::Persona("nobody".into()),
+            None,
+            None,
+            &crate::rank::RankOptions::default(),
+            T0,
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "invalid-argument");
 }

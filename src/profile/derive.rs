@@ -11,8 +11,8 @@ use crate::time::{Millis, DAY_MS};
 
 /// Public item data the profile may use: features and embeddings from the catalog.
 pub trait ItemSource {
-    /// The item's features, if the catalog has the item.
-    fn features(&self, item: &str) -> Option<&[(String, f64)]>;
+    /// Calls `visit` with each feature of the item; false if the catalog lacks the item.
+    fn visit_features(&self, item: &str, visit: &mut dyn FnMut(&str, f64)) -> bool;
     /// The item's embedding, if any.
     fn embedding(&self, item: &str) -> Option<&[f32]>;
 }
@@ -21,11 +21,22 @@ pub trait ItemSource {
 pub struct NoItems;
 
 impl ItemSource for NoItems {
-    fn features(&self, _: &str) -> Option<&[(String, f64)]> {
-        None
+    fn visit_features(&self, _: &str, _: &mut dyn FnMut(&str, f64)) -> bool {
+        false
     }
     fn embedding(&self, _: &str) -> Option<&[f32]> {
         None
+    }
+}
+
+/// Calls `visit` with the features of an event: its own, or else the catalog's for its item.
+pub fn event_features(e: &StoredEvent, items: &dyn ItemSource, visit: &mut dyn FnMut(&str, f64)) {
+    if e.features.is_empty() {
+        items.visit_features(&e.item, visit);
+    } else {
+        for (f, v) in &e.features {
+            visit(f, *v);
+        }
     }
 }
 
@@ -39,6 +50,20 @@ pub struct FeatureWeight {
     pub weight: f64,
     /// How many stored events contributed.
     pub events: usize,
+    /// The data category that contributed most (for explanations).
+    pub category: String,
+}
+
+/// An item the user interacted with recently, behind the user embedding.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecentItem {
+    /// The item.
+    pub item: String,
+    /// Its decayed weight in the user embedding.
+    pub weight: f64,
+    /// The data category of the event.
+    pub category: String,
 }
 
 /// What one granted module derived.
@@ -51,8 +76,16 @@ pub struct ModuleProfile {
     pub features: Vec<FeatureWeight>,
     /// The user embedding: the decayed mean of the embeddings of liked or used items.
     pub embedding: Option<Vec<f32>>,
+    /// The mean embedding of disliked items (to push their neighbours down).
+    #[serde(skip)]
+    pub disliked_embedding: Option<Vec<f32>>,
+    /// The heaviest items behind the user embedding (at most 20), heaviest first.
+    pub recent_items: Vec<RecentItem>,
     /// Items the user disliked (to push them and their neighbours down).
     pub disliked_items: Vec<String>,
+    /// Items the user interacted with at all.
+    #[serde(skip)]
+    pub seen_items: Vec<String>,
     /// How many stored events it is derived from.
     pub events: usize,
 }
@@ -93,6 +126,9 @@ pub fn decay(module: &ModuleDecl, age_ms: Millis, rank: usize) -> f64 {
     by_time * by_count
 }
 
+/// Most recent items kept for explanations.
+const RECENT_ITEMS: usize = 20;
+
 fn derive_module(
     module: &ModuleDecl,
     log: &EventLog,
@@ -106,50 +142,59 @@ fn derive_module(
         .collect();
     // Newest first: the interaction-count half-life counts back from the latest event.
     events.sort_by(|a, b| b.at.cmp(&a.at).then(b.id.cmp(&a.id)));
-    let mut weights: BTreeMap<&str, (f64, usize)> = BTreeMap::new();
+    // feature -> (weight, events, weight per category)
+    let mut weights: BTreeMap<String, (f64, usize, BTreeMap<&str, f64>)> = BTreeMap::new();
     let wants_features = module.signals.contains(&Signal::Features);
     let wants_embedding = module.signals.contains(&Signal::Embedding);
-    let mut embedding: Option<Vec<f64>> = None;
-    let mut embedding_mass = 0.0;
+    let mut liked = Mean::default();
+    let mut disliked_mean = Mean::default();
+    let mut per_item: BTreeMap<&str, (f64, &str)> = BTreeMap::new();
     let mut disliked = BTreeSet::new();
+    let mut seen = BTreeSet::new();
     for (rank, e) in events.iter().enumerate() {
         let d = decay(module, now - e.at, rank) * e.weight;
+        seen.insert(e.item.as_str());
         if e.weight < 0.0 {
             disliked.insert(e.item.clone());
         }
         if wants_features {
-            let features = if e.features.is_empty() {
-                items.features(&e.item).unwrap_or(&[])
-            } else {
-                &e.features
-            };
-            for (f, v) in features {
+            event_features(e, items, &mut |f, v| {
                 if !blocked.contains(f) {
-                    let w = weights.entry(f.as_str()).or_insert((0.0, 0));
+                    let w = weights
+                        .entry(f.to_owned())
+                        .or_insert((0.0, 0, BTreeMap::new()));
                     w.0 += d * v;
                     w.1 += 1;
+                    *w.2.entry(e.category.as_str()).or_insert(0.0) += (d * v).abs();
                 }
-            }
+            });
         }
-        if wants_embedding && e.weight > 0.0 {
+        if wants_embedding {
             if let Some(v) = items.embedding(&e.item) {
-                let acc = embedding.get_or_insert_with(|| vec![0.0; v.len()]);
-                if acc.len() == v.len() {
-                    for (a, x) in acc.iter_mut().zip(v) {
-                        *a += d * f64::from(*x);
-                    }
-                    embedding_mass += d;
+                if e.weight > 0.0 {
+                    liked.add(v, d);
+                    let entry = per_item
+                        .entry(e.item.as_str())
+                        .or_insert((0.0, e.category.as_str()));
+                    entry.0 += d;
+                } else {
+                    disliked_mean.add(v, -d);
                 }
             }
         }
     }
     let mut features: Vec<FeatureWeight> = weights
         .into_iter()
-        .filter(|(_, (w, _))| w.abs() > 1e-12 && w.is_finite())
-        .map(|(f, (weight, events))| FeatureWeight {
-            feature: f.to_owned(),
+        .filter(|(_, (w, _, _))| w.abs() > 1e-12 && w.is_finite())
+        .map(|(feature, (weight, events, by_category))| FeatureWeight {
+            feature,
             weight,
             events,
+            category: by_category
+                .into_iter()
+                .max_by(|a, b| a.1.total_cmp(&b.1))
+                .map(|(c, _)| c.to_owned())
+                .unwrap_or_default(),
         })
         .collect();
     features.sort_by(|a, b| {
@@ -157,14 +202,54 @@ fn derive_module(
             .total_cmp(&a.weight)
             .then_with(|| a.feature.cmp(&b.feature))
     });
-    let embedding = embedding
-        .filter(|_| embedding_mass > 0.0)
-        .map(|acc| acc.iter().map(|x| (x / embedding_mass) as f32).collect());
+    let mut recent_items: Vec<RecentItem> = per_item
+        .into_iter()
+        .map(|(item, (weight, category))| RecentItem {
+            item: item.to_owned(),
+            weight,
+            category: category.to_owned(),
+        })
+        .collect();
+    recent_items.sort_by(|a, b| {
+        b.weight
+            .total_cmp(&a.weight)
+            .then_with(|| a.item.cmp(&b.item))
+    });
+    recent_items.truncate(RECENT_ITEMS);
     ModuleProfile {
         module: module.id.clone(),
         features,
-        embedding,
+        embedding: liked.finish(),
+        disliked_embedding: disliked_mean.finish(),
+        recent_items,
         disliked_items: disliked.into_iter().collect(),
+        seen_items: seen.into_iter().map(str::to_owned).collect(),
         events: events.len(),
+    }
+}
+
+/// A weighted mean of vectors of one length (others are ignored).
+#[derive(Default)]
+struct Mean {
+    sum: Option<Vec<f64>>,
+    mass: f64,
+}
+
+impl Mean {
+    fn add(&mut self, v: &[f32], weight: f64) {
+        let sum = self.sum.get_or_insert_with(|| vec![0.0; v.len()]);
+        if sum.len() == v.len() && weight > 0.0 {
+            for (a, x) in sum.iter_mut().zip(v) {
+                *a += weight * f64::from(*x);
+            }
+            self.mass += weight;
+        }
+    }
+
+    fn finish(self) -> Option<Vec<f32>> {
+        let mass = self.mass;
+        self.sum
+            .filter(|_| mass > 0.0)
+            .map(|s| s.iter().map(|x| (x / mass) as f32).collect())
     }
 }

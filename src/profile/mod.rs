@@ -10,5 +10,8 @@
 mod derive;
 mod log;
 
-pub use derive::{derive, FeatureWeight, ItemSource, ModuleProfile, NoItems, Profile};
+pub use derive::{
+    decay, derive, event_features, FeatureWeight, ItemSource, ModuleProfile, NoItems, Profile,
+    RecentItem,
+};
 pub use log::{page_key, EventLog, PageEditor, StoredEvent, PAGE_SIZE};

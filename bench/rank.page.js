@@ -1,0 +1,129 @@
+// Runs in headless Chromium: optin's rank against an optimized plain-JS reference of the same
+// scoring (integer feature ids, CSR arrays, Float32Array, heap top-k, reasons for the top k),
+// on the same synthetic catalog, in the same page.
+import { Personalizer } from "./node_modules/optin/index.js";
+import manifest from "./manifest.json" with { type: "json" };
+
+const VOCAB = 2000, FEATURES = 16, DIM = 32, K = 20;
+
+function rng(seed) {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+
+function makeCatalog(n, seed) {
+  const r = rng(seed);
+  const ids = Array.from({ length: n }, (_, i) => `item-${i}`);
+  const featureNames = Array.from({ length: VOCAB }, (_, i) => `f:${i}`);
+  const featureOffsets = new Uint32Array(n + 1);
+  const featureIds = new Uint32Array(n * FEATURES);
+  const featureValues = new Float32Array(n * FEATURES);
+  const embeddings = new Float32Array(n * DIM);
+  const baseline = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    featureOffsets[i + 1] = (i + 1) * FEATURES;
+    for (let k = 0; k < FEATURES; k++) {
+      featureIds[i * FEATURES + k] = Math.floor(r() * VOCAB);
+      featureValues[i * FEATURES + k] = r();
+    }
+    let norm = 0;
+    for (let d = 0; d < DIM; d++) { const x = r() - 0.5; embeddings[i * DIM + d] = x; norm += x * x; }
+    norm = Math.sqrt(norm);
+    for (let d = 0; d < DIM; d++) embeddings[i * DIM + d] /= norm;
+    baseline[i] = Math.floor(r() * 1000);
+  }
+  return { ids, featureNames, featureOffsets, featureIds, featureValues, embeddings, dim: DIM, baseline };
+}
+
+// The reference a careful web developer would write: same inputs, same score, same top-k.
+function referenceRank(c, user, k) {
+  const n = c.ids.length;
+  const { featureOffsets: off, featureIds: fid, featureValues: fv, embeddings: emb, baseline: b } = c;
+  const heapS = new Float32Array(k), heapI = new Int32Array(k);
+  let size = 0;
+  for (let i = 0; i < n; i++) {
+    let s = user.wb * b[i];
+    for (let p = off[i], e = off[i + 1]; p < e; p++) s += user.features[fid[p]] * fv[p];
+    let dot = 0;
+    const base = i * DIM;
+    for (let d = 0; d < DIM; d++) dot += user.embedding[d] * emb[base + d];
+    s += dot;
+    if (size < k) {
+      let j = size++; heapS[j] = s; heapI[j] = i;
+      while (j > 0) { const q = (j - 1) >> 1; if (heapS[q] <= heapS[j]) break; [heapS[q], heapS[j]] = [heapS[j], heapS[q]]; [heapI[q], heapI[j]] = [heapI[j], heapI[q]]; j = q; }
+    } else if (s > heapS[0]) {
+      heapS[0] = s; heapI[0] = i; let j = 0;
+      for (;;) { const l = 2 * j + 1, r = l + 1; let m = j; if (l < k && heapS[l] < heapS[m]) m = l; if (r < k && heapS[r] < heapS[m]) m = r; if (m === j) break; [heapS[m], heapS[j]] = [heapS[j], heapS[m]]; [heapI[m], heapI[j]] = [heapI[j], heapI[m]]; j = m; }
+    }
+  }
+  const order = Array.from({ length: size }, (_, j) => j).sort((x, y) => heapS[y] - heapS[x]);
+  return order.map((j, r) => {
+    const i = heapI[j];
+    const parts = [];
+    for (let p = off[i]; p < off[i + 1]; p++) { const w = user.features[fid[p]] * fv[p]; if (w > 0) parts.push([w, fid[p]]); }
+    parts.sort((x, y) => y[0] - x[0]);
+    return { id: c.ids[i], score: heapS[j], rank: r + 1, reasons: parts.slice(0, 3).map(([w, f]) => ({ type: "feature", feature: c.featureNames[f], weight: w })) };
+  });
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+// Timers are coarse here (100 µs without cross-origin isolation): time batches of calls.
+function timeIt(f, batchMs = 20, batches = 15) {
+  for (let i = 0; i < 10; i++) f();
+  let perBatch = 1;
+  for (;;) {
+    const t = performance.now();
+    for (let i = 0; i < perBatch; i++) f();
+    if (performance.now() - t >= batchMs) break;
+    perBatch *= 2;
+  }
+  const runs = [];
+  for (let b = 0; b < batches; b++) {
+    const t = performance.now();
+    for (let i = 0; i < perBatch; i++) f();
+    runs.push((performance.now() - t) / perBatch);
+  }
+  return { median: median(runs), runs: batches * perBatch };
+}
+
+// The same log-scaled baseline optin uses, precomputed once like optin does at load.
+function scaledBaseline(raw) {
+  let min = Infinity;
+  for (const x of raw) min = Math.min(min, x);
+  const out = Float32Array.from(raw, (x) => Math.log1p(Math.max(0, x - min)));
+  let max = 0;
+  for (const x of out) max = Math.max(max, x);
+  if (max > 0) for (let i = 0; i < out.length; i++) out[i] /= max;
+  return out;
+}
+
+window.bench = async () => {
+  const out = [];
+  for (const n of [1_000, 10_000, 100_000]) {
+    const catalog = makeCatalog(n, n);
+    const p = await Personalizer.open(manifest, { storage: "memory", locale: "en" });
+    const load = [];
+    for (let i = 0; i < 5; i++) { const t = performance.now(); p.setCatalogPacked(catalog); load.push(performance.now() - t); }
+    await p.grant("bench");
+    const r = rng(7);
+    const events = Array.from({ length: 50 }, () => ({ category: "reading", kind: "click", item: catalog.ids[Math.floor(r() * n)] }));
+    await p.recordMany(events);
+    // The reference gets the user vectors optin derived, so both compute the same scores.
+    const profile = p.profile().modules[0];
+    const features = new Float32Array(VOCAB);
+    const l2 = Math.hypot(...profile.features.map((f) => f.weight));
+    for (const f of profile.features) features[Number(f.feature.slice(2))] += (0.5 * f.weight) / l2;
+    const e = profile.embedding, en = Math.hypot(...e);
+    const user = { wb: 0.1, features, embedding: Float32Array.from(e, (x) => x / en) };
+    const reference = { ...catalog, baseline: scaledBaseline(catalog.baseline) };
+    const ours = p.rank(null, { limit: K, explain: true });
+    const theirs = referenceRank(reference, user, K);
+    const agree = ours.filter((x, i) => theirs[i] && theirs[i].id === x.id).length;
+    const wasm = timeIt(() => p.rank(null, { limit: K, explain: true }));
+    const js = timeIt(() => referenceRank(reference, user, K));
+    out.push({ n, wasm: wasm.median, js: js.median, speedup: js.median / wasm.median, loadMs: median(load), agreeTop20: agree, runs: wasm.runs });
+    p.close();
+  }
+  return out;
+};

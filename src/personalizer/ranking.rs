@@ -1,0 +1,237 @@
+//! Ranking and the sandbox preview on top of the profile.
+
+use serde::Serialize;
+
+use super::Personalizer;
+use crate::consent::ConsentState;
+use crate::error::{FieldError, RankError};
+use crate::event::Event;
+use crate::profile::{derive, EventLog, StoredEvent};
+use crate::rank::{rank, rank_with, Catalog, RankOptions, RankProfile, Ranked, ScoreWeights};
+use crate::time::Millis;
+
+/// How long a derived ranking profile is reused: decay moves with the clock, slowly.
+const RANK_PROFILE_TTL_MS: Millis = 60_000;
+
+/// Most candidate ids in one call.
+pub const MAX_CANDIDATES: usize = crate::rank::MAX_ITEMS;
+
+/// One item that moved between the baseline and the personalized ranking.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Move {
+    /// The item.
+    pub id: String,
+    /// Its baseline rank.
+    pub from: u32,
+    /// Its personalized rank.
+    pub to: u32,
+}
+
+/// What `preview` shows: the same candidates ranked both ways.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Preview {
+    /// The baseline order.
+    pub baseline: Vec<Ranked>,
+    /// The order the modules would give.
+    pub personalized: Vec<Ranked>,
+    /// Items whose rank changed.
+    pub moves: Vec<Move>,
+}
+
+/// What to preview.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Sample {
+    /// A sample persona of the manifest, by id.
+    Persona(String),
+    /// Given events.
+    Events(Vec<Event>),
+}
+
+impl Personalizer {
+    /// Replaces the catalog (public item data).
+    pub fn set_catalog(&mut self, catalog: Catalog) {
+        self.catalog = catalog;
+        self.rank_cache = None;
+    }
+
+    /// The catalog.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    fn candidate_indices(
+        &self,
+        candidates: Option<&[String]>,
+    ) -> Result<Option<Vec<u32>>, RankError> {
+        let Some(ids) = candidates else {
+            return Ok(None);
+        };
+        if ids.len() > MAX_CANDIDATES {
+            return Err(RankError::Invalid(FieldError::new(
+                "candidates",
+                format!("at most {MAX_CANDIDATES} candidates, got {}", ids.len()),
+            )));
+        }
+        let mut seen = std::collections::HashSet::with_capacity(ids.len());
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let i = self
+                .catalog
+                .position(id)
+                .ok_or_else(|| RankError::UnknownItem(crate::validate::truncate(id, 80)))?;
+            if seen.insert(i) {
+                out.push(i);
+            }
+        }
+        Ok(Some(out))
+    }
+
+    /// Ranks the candidates (default: the whole catalog) for this user.
+    pub fn rank(
+        &mut self,
+        candidates: Option<&[String]>,
+        options: &RankOptions,
+        now: Millis,
+    ) -> Result<Vec<Ranked>, RankError> {
+        let indices = self.candidate_indices(candidates)?;
+        let fresh = matches!(&self.rank_cache, Some((v, at, _)) if *v == self.version && now - *at < RANK_PROFILE_TTL_MS && *at <= now);
+        if !fresh {
+            let profile = self.profile(&self.catalog, now);
+            let rp = RankProfile::build(&self.manifest, &profile, &self.catalog);
+            self.rank_cache = Some((self.version, now, rp));
+        }
+        let weights = ScoreWeights::from_manifest(&self.manifest);
+        let rp = match &self.rank_cache {
+            Some((_, _, rp)) => rp,
+            None => return Ok(Vec::new()),
+        };
+        Ok(rank_with(
+            &self.catalog,
+            rp,
+            weights,
+            indices.as_deref(),
+            options,
+            &mut self.scores,
+        ))
+    }
+
+    /// Shows what the modules would do with a sample, on a throwaway profile: the real
+    /// events, consent and storage are neither read nor written (promise 4).
+    pub fn preview(
+        &self,
+        sample: &Sample,
+        modules: Option<&[String]>,
+        candidates: Option<&[String]>,
+        options: &RankOptions,
+        now: Millis,
+    ) -> Result<Preview, RankError> {
+        let events: Vec<Event> = match sample {
+            Sample::Persona(id) => self
+                .manifest
+                .samples
+                .iter()
+                .find(|s| s.id == *id)
+                .map(|s| s.events.clone())
+                .ok_or_else(|| {
+                    RankError::Invalid(FieldError::new(
+                        "sample",
+                        format!(
+                            "no sample persona \"{}\"",
+                            crate::validate::truncate(id, 80)
+                        ),
+                    ))
+                })?,
+            Sample::Events(e) => e.clone(),
+        };
+        let mut states = std::collections::BTreeMap::new();
+        for m in &self.manifest.modules {
+            let on = match modules {
+                Some(list) => list.contains(&m.id),
+                None => !m.essential && !m.shares && !m.signals.is_empty(),
+            };
+            states.insert(
+                m.id.clone(),
+                if on || m.essential {
+                    ConsentState::Granted
+                } else {
+                    ConsentState::NotGranted
+                },
+            );
+        }
+        if let Some(list) = modules {
+            if let Some(unknown) = list.iter().find(|id| self.manifest.module(id).is_none()) {
+                return Err(RankError::Invalid(FieldError::new(
+                    "modules",
+                    format!(
+                        "unknown module \"{}\"",
+                        crate::validate::truncate(unknown, 80)
+                    ),
+                )));
+            }
+        }
+        let mut log = EventLog::default();
+        let n = events.len() as Millis;
+        let stored: Vec<StoredEvent> = events
+            .into_iter()
+            .enumerate()
+            .map(|(i, e)| StoredEvent {
+                id: i as u64,
+                at: e.at.unwrap_or(now - (n - i as Millis) * 60_000),
+                category: e.category,
+                kind: e.kind,
+                item: e.item,
+                weight: e.weight,
+                features: e.features,
+            })
+            .collect();
+        let mut by_category: std::collections::BTreeMap<String, Vec<StoredEvent>> =
+            Default::default();
+        for e in stored {
+            by_category.entry(e.category.clone()).or_default().push(e);
+        }
+        for (category, events) in by_category {
+            for (page, chunk) in events.chunks(crate::profile::PAGE_SIZE).enumerate() {
+                log.put_page(&category, page as u32, chunk.to_vec());
+            }
+        }
+        let profile = derive(
+            &self.manifest,
+            &states,
+            &log,
+            &self.blocks,
+            &self.catalog,
+            now,
+        );
+        let personal = RankProfile::build(&self.manifest, &profile, &self.catalog);
+        let weights = ScoreWeights::from_manifest(&self.manifest);
+        let indices = self.candidate_indices(candidates)?;
+        let baseline = rank(
+            &self.catalog,
+            &RankProfile::default(),
+            weights,
+            indices.as_deref(),
+            options,
+        );
+        let personalized = rank(
+            &self.catalog,
+            &personal,
+            weights,
+            indices.as_deref(),
+            options,
+        );
+        let moves = personalized
+            .iter()
+            .filter(|r| r.rank != r.baseline_rank)
+            .map(|r| Move {
+                id: r.id.clone(),
+                from: r.baseline_rank,
+                to: r.rank,
+            })
+            .collect();
+        Ok(Preview {
+            baseline,
+            personalized,
+            moves,
+        })
+    }
+}

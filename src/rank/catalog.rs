@@ -1,0 +1,502 @@
+//! The catalog: public item data in a layout made for the scoring loop.
+//!
+//! Features are interned (CSR: `offsets`, `feature_ids`, `feature_values`), embeddings are
+//! one contiguous `f32` array of unit-length vectors, the baseline is pre-scaled to `[0, 1]`
+//! and pre-ranked.
+//! Invariants, checked once at load so the scoring loop needs no checks of its own:
+//! `offsets` has `len + 1` non-decreasing entries ending at `feature_ids.len()`; every feature
+//! id is below `names.len()`; every number is finite; `embeddings.len() == len * dim`.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use crate::error::{CatalogError, FieldError};
+use crate::profile::ItemSource;
+use crate::validate::{
+    array, child, index, is_identifier, kind, known_keys, number, object, optional, required,
+};
+
+/// Most items in one catalog.
+pub const MAX_ITEMS: usize = 500_000;
+/// Largest embedding dimension.
+pub const MAX_DIM: usize = 1024;
+/// Most features per item.
+pub const MAX_ITEM_FEATURES: usize = 1024;
+
+/// The packed form, as `setCatalogPacked` receives it.
+#[derive(Debug, Clone, Default)]
+pub struct PackedCatalog {
+    /// Item ids.
+    pub ids: Vec<String>,
+    /// Feature names; `feature_ids` index into it.
+    pub feature_names: Vec<String>,
+    /// `ids.len() + 1` offsets into `feature_ids` / `feature_values`.
+    pub feature_offsets: Vec<u32>,
+    /// Feature of each (item, feature) entry.
+    pub feature_ids: Vec<u32>,
+    /// Weight of each entry.
+    pub feature_values: Vec<f32>,
+    /// `ids.len() * dim` floats, or empty.
+    pub embeddings: Vec<f32>,
+    /// Embedding dimension (0: none).
+    pub dim: usize,
+    /// Popularity or editorial score per item, or empty (all equal).
+    pub baseline: Vec<f32>,
+    /// Group index per item into `group_names`, or empty.
+    pub groups: Vec<u32>,
+    /// Group names.
+    pub group_names: Vec<String>,
+}
+
+/// A validated catalog.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    pub(crate) ids: Vec<String>,
+    pub(crate) index: HashMap<String, u32>,
+    pub(crate) names: Vec<String>,
+    pub(crate) name_index: HashMap<String, u32>,
+    pub(crate) offsets: Vec<u32>,
+    pub(crate) feature_ids: Vec<u32>,
+    pub(crate) feature_values: Vec<f32>,
+    pub(crate) dim: usize,
+    pub(crate) embeddings: Vec<f32>,
+    pub(crate) baseline: Vec<f32>,
+    pub(crate) baseline_rank: Vec<u32>,
+    pub(crate) groups: Vec<u32>,
+    pub(crate) group_names: Vec<String>,
+    /// The transpose of the features (feature -> items), for scoring sparse profiles.
+    pub(crate) postings: Postings,
+}
+
+/// Feature -> (item, value) lists in CSR form.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Postings {
+    pub offsets: Vec<u32>,
+    pub items: Vec<u32>,
+    pub values: Vec<f32>,
+}
+
+impl Postings {
+    /// Transposes item -> features into feature -> items (counting sort, O(entries)).
+    fn build(vocabulary: usize, offsets: &[u32], feature_ids: &[u32], values: &[f32]) -> Postings {
+        let mut counts = vec![0u32; vocabulary + 1];
+        for &f in feature_ids {
+            counts[f as usize + 1] += 1;
+        }
+        for k in 1..counts.len() {
+            counts[k] += counts[k - 1];
+        }
+        let mut next = counts.clone();
+        let mut items = vec![0u32; feature_ids.len()];
+        let mut vals = vec![0f32; feature_ids.len()];
+        for (item, range) in offsets.windows(2).enumerate() {
+            for e in range[0] as usize..range[1] as usize {
+                let f = feature_ids[e] as usize;
+                let slot = next[f] as usize;
+                items[slot] = item as u32;
+                vals[slot] = values[e];
+                next[f] += 1;
+            }
+        }
+        Postings {
+            offsets: counts,
+            items,
+            values: vals,
+        }
+    }
+
+    /// The (items, values) of feature `f`.
+    pub fn of(&self, f: usize) -> (&[u32], &[f32]) {
+        match (self.offsets.get(f), self.offsets.get(f + 1)) {
+            (Some(&s), Some(&e)) => (
+                &self.items[s as usize..e as usize],
+                &self.values[s as usize..e as usize],
+            ),
+            _ => (&[], &[]),
+        }
+    }
+}
+
+fn bad(path: impl Into<String>, message: impl Into<String>) -> CatalogError {
+    CatalogError(FieldError::new(path, message))
+}
+
+impl Catalog {
+    /// Validates and takes over a packed catalog.
+    pub fn from_packed(p: PackedCatalog) -> Result<Catalog, CatalogError> {
+        let n = p.ids.len();
+        if n > MAX_ITEMS {
+            return Err(bad("ids", format!("at most {MAX_ITEMS} items, got {n}")));
+        }
+        let mut index = HashMap::with_capacity(n);
+        for (i, id) in p.ids.iter().enumerate() {
+            if id.is_empty() || id.len() > crate::event::MAX_ITEM_LEN {
+                return Err(bad(index_path("ids", i), "ids are 1 to 256 bytes"));
+            }
+            if index.insert(id.clone(), i as u32).is_some() {
+                return Err(bad(
+                    index_path("ids", i),
+                    format!("duplicate id \"{}\"", crate::validate::truncate(id, 80)),
+                ));
+            }
+        }
+        let mut name_index = HashMap::with_capacity(p.feature_names.len());
+        for (i, name) in p.feature_names.iter().enumerate() {
+            if !is_identifier(name) {
+                return Err(bad(
+                    index_path("featureNames", i),
+                    format!(
+                        "\"{}\" is not a feature name",
+                        crate::validate::truncate(name, 80)
+                    ),
+                ));
+            }
+            if name_index.insert(name.clone(), i as u32).is_some() {
+                return Err(bad(
+                    index_path("featureNames", i),
+                    format!("duplicate feature \"{name}\""),
+                ));
+            }
+        }
+        let entries = p.feature_ids.len();
+        if p.feature_offsets.is_empty() && entries == 0 && n > 0 {
+            // No features at all: every item has an empty range.
+        } else {
+            if p.feature_offsets.len() != n + 1 {
+                return Err(bad(
+                    "featureOffsets",
+                    format!(
+                        "needs {} entries (items + 1), got {}",
+                        n + 1,
+                        p.feature_offsets.len()
+                    ),
+                ));
+            }
+            if p.feature_offsets.first() != Some(&0)
+                || p.feature_offsets.last().map(|&l| l as usize) != Some(entries)
+            {
+                return Err(bad(
+                    "featureOffsets",
+                    format!("must start at 0 and end at featureIds.length ({entries})"),
+                ));
+            }
+            for (i, w) in p.feature_offsets.windows(2).enumerate() {
+                if w[1] < w[0] || (w[1] - w[0]) as usize > MAX_ITEM_FEATURES {
+                    return Err(bad(
+                        index_path("featureOffsets", i + 1),
+                        "must not decrease, nor exceed 1024 features per item",
+                    ));
+                }
+            }
+        }
+        if p.feature_values.len() != entries {
+            return Err(bad(
+                "featureValues",
+                format!(
+                    "needs {entries} entries like featureIds, got {}",
+                    p.feature_values.len()
+                ),
+            ));
+        }
+        if let Some(i) = p
+            .feature_ids
+            .iter()
+            .position(|&f| f as usize >= p.feature_names.len())
+        {
+            return Err(bad(
+                index_path("featureIds", i),
+                format!("{} is not an index into featureNames", p.feature_ids[i]),
+            ));
+        }
+        finite("featureValues", &p.feature_values)?;
+        if p.dim > MAX_DIM {
+            return Err(bad("dim", format!("at most {MAX_DIM}")));
+        }
+        if p.embeddings.len() != n * p.dim {
+            return Err(bad(
+                "embeddings",
+                format!(
+                    "needs items × dim = {} floats, got {}",
+                    n * p.dim,
+                    p.embeddings.len()
+                ),
+            ));
+        }
+        finite("embeddings", &p.embeddings)?;
+        let raw_baseline = if p.baseline.is_empty() {
+            vec![0.0; n]
+        } else {
+            p.baseline
+        };
+        if raw_baseline.len() != n {
+            return Err(bad(
+                "baseline",
+                format!("needs one score per item ({n}), got {}", raw_baseline.len()),
+            ));
+        }
+        finite("baseline", &raw_baseline)?;
+        if !p.groups.is_empty() && p.groups.len() != n {
+            return Err(bad(
+                "groups",
+                format!("needs one group per item ({n}), got {}", p.groups.len()),
+            ));
+        }
+        if let Some(i) = p
+            .groups
+            .iter()
+            .position(|&g| g as usize >= p.group_names.len())
+        {
+            return Err(bad(index_path("groups", i), "not an index into groupNames"));
+        }
+        let offsets = if p.feature_offsets.is_empty() {
+            vec![0; n + 1]
+        } else {
+            p.feature_offsets
+        };
+        // Embedding affinity is cosine: unit-length item vectors make it one dot product, and
+        // make catalogs whose vectors differ in scale behave alike.
+        let mut embeddings = p.embeddings;
+        if p.dim > 0 {
+            for e in embeddings.chunks_exact_mut(p.dim) {
+                let norm = e.iter().map(|x| x * x).sum::<f32>().sqrt();
+                if norm > 0.0 {
+                    e.iter_mut().for_each(|x| *x /= norm);
+                }
+            }
+        }
+        let (baseline, baseline_rank) = scale_baseline(&raw_baseline);
+        let postings = Postings::build(
+            p.feature_names.len(),
+            &offsets,
+            &p.feature_ids,
+            &p.feature_values,
+        );
+        Ok(Catalog {
+            postings,
+            ids: p.ids,
+            index,
+            names: p.feature_names,
+            name_index,
+            offsets,
+            feature_ids: p.feature_ids,
+            feature_values: p.feature_values,
+            dim: p.dim,
+            embeddings,
+            baseline,
+            baseline_rank,
+            groups: p.groups,
+            group_names: p.group_names,
+        })
+    }
+
+    /// Builds a catalog from item objects: `{ id, features?, embedding?, baseline?, group? }`.
+    pub fn from_items(v: &Value) -> Result<Catalog, CatalogError> {
+        let items = array(v, "items", MAX_ITEMS).map_err(CatalogError)?;
+        let mut p = PackedCatalog {
+            feature_offsets: vec![0],
+            ..Default::default()
+        };
+        let mut names: HashMap<String, u32> = HashMap::new();
+        let mut groups: HashMap<String, u32> = HashMap::new();
+        for (i, item) in items.iter().enumerate() {
+            let path = index("items", i);
+            let map = object(item, &path).map_err(CatalogError)?;
+            known_keys(
+                map,
+                &path,
+                &["id", "features", "embedding", "baseline", "group"],
+            )
+            .map_err(CatalogError)?;
+            let id = match required(map, &path, "id").map_err(CatalogError)? {
+                Value::String(s) => s.clone(),
+                other => {
+                    return Err(bad(
+                        child(&path, "id"),
+                        format!("expected a string, got {}", kind(other)),
+                    ))
+                }
+            };
+            p.ids.push(id);
+            if let Some(f) = optional(map, "features") {
+                let fpath = child(&path, "features");
+                for (name, w) in object(f, &fpath).map_err(CatalogError)? {
+                    let next = names.len() as u32;
+                    let fid = *names.entry(name.clone()).or_insert_with(|| {
+                        p.feature_names.push(name.clone());
+                        next
+                    });
+                    p.feature_ids.push(fid);
+                    p.feature_values.push(
+                        number(w, &child(&fpath, name), -1e6, 1e6).map_err(CatalogError)? as f32,
+                    );
+                }
+            }
+            p.feature_offsets.push(p.feature_ids.len() as u32);
+            match optional(map, "embedding") {
+                Some(e) => {
+                    let epath = child(&path, "embedding");
+                    let values = array(e, &epath, MAX_DIM).map_err(CatalogError)?;
+                    if i == 0 {
+                        p.dim = values.len();
+                    } else if values.len() != p.dim {
+                        return Err(bad(
+                            epath,
+                            format!(
+                                "has {} dimensions, the first item has {}",
+                                values.len(),
+                                p.dim
+                            ),
+                        ));
+                    }
+                    for (j, x) in values.iter().enumerate() {
+                        p.embeddings.push(
+                            number(x, &index(&epath, j), -1e6, 1e6).map_err(CatalogError)? as f32,
+                        );
+                    }
+                }
+                None if p.dim > 0 => {
+                    return Err(bad(
+                        child(&path, "embedding"),
+                        "is required: other items have one",
+                    ))
+                }
+                None => {}
+            }
+            let b = optional(map, "baseline")
+                .map(|b| number(b, &child(&path, "baseline"), -1e12, 1e12))
+                .transpose()
+                .map_err(CatalogError)?;
+            p.baseline.push(b.unwrap_or(0.0) as f32);
+            if let Some(g) = optional(map, "group") {
+                let name = match g {
+                    Value::String(s) if !s.is_empty() && s.len() <= 256 => s.clone(),
+                    _ => return Err(bad(child(&path, "group"), "expected a non-empty string")),
+                };
+                let next = groups.len() as u32;
+                let gid = *groups.entry(name.clone()).or_insert_with(|| {
+                    p.group_names.push(name);
+                    next
+                });
+                p.groups.resize(i, u32::MAX);
+                p.groups.push(gid);
+            }
+        }
+        if !p.groups.is_empty() {
+            // Items without a group get their own "" group so indexes stay valid.
+            if p.groups.len() < p.ids.len() || p.groups.contains(&u32::MAX) {
+                let none = p.group_names.len() as u32;
+                p.group_names.push(String::new());
+                p.groups.resize(p.ids.len(), none);
+                for g in &mut p.groups {
+                    if *g == u32::MAX {
+                        *g = none;
+                    }
+                }
+            }
+        }
+        Catalog::from_packed(p)
+    }
+
+    /// Number of items.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Whether there are no items.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// The index of an item.
+    pub fn position(&self, id: &str) -> Option<u32> {
+        self.index.get(id).copied()
+    }
+
+    /// The id of item `i`.
+    pub fn id(&self, i: u32) -> &str {
+        self.ids.get(i as usize).map_or("", String::as_str)
+    }
+
+    /// The embedding of item `i` (empty if none).
+    pub fn embedding_at(&self, i: u32) -> &[f32] {
+        let start = i as usize * self.dim;
+        self.embeddings.get(start..start + self.dim).unwrap_or(&[])
+    }
+
+    /// The (feature id, value) entries of item `i`.
+    pub fn features_at(&self, i: u32) -> impl Iterator<Item = (u32, f32)> + '_ {
+        let i = i as usize;
+        let (start, end) = match (self.offsets.get(i), self.offsets.get(i + 1)) {
+            (Some(&s), Some(&e)) => (s as usize, e as usize),
+            _ => (0, 0),
+        };
+        self.feature_ids[start..end]
+            .iter()
+            .copied()
+            .zip(self.feature_values[start..end].iter().copied())
+    }
+
+    /// The group name of item `i`, if groups were given.
+    pub fn group_at(&self, i: u32) -> Option<&str> {
+        self.groups
+            .get(i as usize)
+            .and_then(|&g| self.group_names.get(g as usize))
+            .map(String::as_str)
+            .filter(|g| !g.is_empty())
+    }
+
+    /// The name of feature `f`.
+    pub fn feature_name(&self, f: u32) -> &str {
+        self.names.get(f as usize).map_or("", String::as_str)
+    }
+}
+
+fn index_path(field: &str, i: usize) -> String {
+    index(field, i)
+}
+
+fn finite(field: &str, values: &[f32]) -> Result<(), CatalogError> {
+    match values.iter().position(|x| !x.is_finite()) {
+        Some(i) => Err(bad(index(field, i), "must be a finite number")),
+        None => Ok(()),
+    }
+}
+
+/// Scales a heavy-tailed baseline (popularity) to `[0, 1]` by `log1p`, and ranks it (1 = best;
+/// ties by catalog order).
+fn scale_baseline(raw: &[f32]) -> (Vec<f32>, Vec<u32>) {
+    let min = raw.iter().copied().fold(f32::INFINITY, f32::min);
+    let shifted: Vec<f32> = raw.iter().map(|&b| (b - min).max(0.0).ln_1p()).collect();
+    let max = shifted.iter().copied().fold(0.0f32, f32::max);
+    let scaled: Vec<f32> = if max > 0.0 {
+        shifted.iter().map(|b| b / max).collect()
+    } else {
+        vec![0.0; raw.len()]
+    };
+    let mut order: Vec<u32> = (0..raw.len() as u32).collect();
+    order.sort_by(|&a, &b| raw[b as usize].total_cmp(&raw[a as usize]).then(a.cmp(&b)));
+    let mut rank = vec![0u32; raw.len()];
+    for (r, &i) in order.iter().enumerate() {
+        rank[i as usize] = r as u32 + 1;
+    }
+    (scaled, rank)
+}
+
+impl ItemSource for Catalog {
+    fn visit_features(&self, item: &str, visit: &mut dyn FnMut(&str, f64)) -> bool {
+        let Some(i) = self.position(item) else {
+            return false;
+        };
+        for (f, v) in self.features_at(i) {
+            visit(self.feature_name(f), f64::from(v));
+        }
+        true
+    }
+
+    fn embedding(&self, item: &str) -> Option<&[f32]> {
+        self.position(item)
+            .map(|i| self.embedding_at(i))
+            .filter(|e| !e.is_empty())
+    }
+}

@@ -1,0 +1,462 @@
+//! Ranking: baseline prior + feature affinity + embedding affinity, top-k, diversity, reasons.
+//!
+//! `score(i) = w_b·baseline(i) + U·features(i) + u·embedding(i) − penalties`, where `U` is
+//! the dense user feature vector over the catalog's vocabulary and `u` the user embedding,
+//! both summed over the granted modules with their weights (see [`RankProfile`]). Without a
+//! granted module that feeds a signal, the order is the baseline order (promise 8).
+
+mod catalog;
+mod kernel;
+
+pub use catalog::{Catalog, PackedCatalog, MAX_DIM, MAX_ITEMS};
+pub use kernel::{add_dots, dot, TopK};
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+
+use crate::manifest::Manifest;
+use crate::profile::Profile;
+
+/// How to rank.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RankOptions {
+    /// How many results (default 20).
+    pub limit: usize,
+    /// Whether to attach reasons.
+    pub explain: bool,
+    /// 0 (none) to 1 (most): maximal marginal relevance trade-off.
+    pub diversity: f32,
+    /// Leave out items the user already interacted with.
+    pub exclude_seen: bool,
+}
+
+impl Default for RankOptions {
+    fn default() -> Self {
+        Self {
+            limit: 20,
+            explain: true,
+            diversity: 0.0,
+            exclude_seen: false,
+        }
+    }
+}
+
+/// Why an item is where it is.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum Reason {
+    /// The user's interest in a feature of the item.
+    #[serde(rename_all = "camelCase")]
+    Feature {
+        /// The feature.
+        feature: String,
+        /// Its contribution to the score.
+        weight: f32,
+        /// The module whose interest it is.
+        module: String,
+        /// The data category the interest was learned from.
+        category: String,
+    },
+    /// The item is similar to one the user interacted with recently.
+    #[serde(rename_all = "camelCase")]
+    Similar {
+        /// That item.
+        item: String,
+        /// Cosine similarity of their embeddings.
+        similarity: f32,
+        /// The module whose embedding it is.
+        module: String,
+        /// The data category of the interaction.
+        category: String,
+    },
+    /// The app's baseline (popularity, editorial).
+    Baseline {
+        /// Its contribution to the score.
+        weight: f32,
+    },
+}
+
+/// One ranked item.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Ranked {
+    /// The item.
+    pub id: String,
+    /// Its score.
+    pub score: f32,
+    /// Its rank here, from 1.
+    pub rank: u32,
+    /// Its rank in the baseline order of the same candidates, from 1.
+    pub baseline_rank: u32,
+    /// Its group, if the catalog has groups.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// Why, strongest first (empty unless asked for).
+    pub reasons: Vec<Reason>,
+}
+
+/// The profile in the catalog's terms, ready for the scoring loop.
+#[derive(Debug, Clone, Default)]
+pub struct RankProfile {
+    features: Vec<f32>,
+    /// The features with a non-zero weight.
+    active_features: Vec<u32>,
+    feature_source: HashMap<u32, (String, String)>,
+    embedding: Vec<f32>,
+    negative: Vec<f32>,
+    disliked: HashSet<u32>,
+    seen: HashSet<u32>,
+    recent: Vec<(u32, String, String)>,
+    personalized: bool,
+}
+
+fn norm(v: &[f32]) -> f32 {
+    dot(v, v).sqrt()
+}
+
+impl RankProfile {
+    /// Combines the granted modules' profiles with their manifest weights.
+    pub fn build(manifest: &Manifest, profile: &Profile, catalog: &Catalog) -> RankProfile {
+        let mut rp = RankProfile::default();
+        let dim = catalog.dim;
+        for mp in &profile.modules {
+            let Some(m) = manifest.module(&mp.module) else {
+                continue;
+            };
+            let l2 = mp
+                .features
+                .iter()
+                .map(|f| f.weight * f.weight)
+                .sum::<f64>()
+                .sqrt();
+            if l2 > 0.0 && m.feature_weight != 0.0 && !catalog.names.is_empty() {
+                if rp.features.is_empty() {
+                    rp.features = vec![0.0; catalog.names.len()];
+                }
+                for fw in &mp.features {
+                    let Some(&fid) = catalog.name_index.get(&fw.feature) else {
+                        continue;
+                    };
+                    let add = (m.feature_weight * fw.weight / l2) as f32;
+                    rp.features[fid as usize] += add;
+                    let best = rp
+                        .feature_source
+                        .entry(fid)
+                        .or_insert_with(|| (mp.module.clone(), fw.category.clone()));
+                    if add > 0.0 && best.0 != mp.module {
+                        *best = (mp.module.clone(), fw.category.clone());
+                    }
+                }
+            }
+            if let Some(e) = mp.embedding.as_ref().filter(|e| e.len() == dim && dim > 0) {
+                let n = norm(e);
+                if n > 0.0 && m.embedding_weight != 0.0 {
+                    if rp.embedding.is_empty() {
+                        rp.embedding = vec![0.0; dim];
+                    }
+                    let scale = m.embedding_weight as f32 / n;
+                    for (a, x) in rp.embedding.iter_mut().zip(e) {
+                        *a += scale * x;
+                    }
+                }
+            }
+            if let Some(e) = mp
+                .disliked_embedding
+                .as_ref()
+                .filter(|e| e.len() == dim && dim > 0)
+            {
+                let n = norm(e);
+                if n > 0.0 {
+                    rp.negative = e.iter().map(|x| x / n).collect();
+                }
+            }
+            rp.disliked
+                .extend(mp.disliked_items.iter().filter_map(|i| catalog.position(i)));
+            rp.seen
+                .extend(mp.seen_items.iter().filter_map(|i| catalog.position(i)));
+            rp.recent.extend(mp.recent_items.iter().filter_map(|r| {
+                catalog
+                    .position(&r.item)
+                    .map(|i| (i, mp.module.clone(), r.category.clone()))
+            }));
+        }
+        rp.active_features = (0..rp.features.len() as u32)
+            .filter(|&f| rp.features[f as usize] != 0.0)
+            .collect();
+        rp.personalized =
+            !rp.active_features.is_empty() || !rp.embedding.is_empty() || !rp.disliked.is_empty();
+        rp
+    }
+
+    /// Whether anything personal shapes the order.
+    pub fn is_personalized(&self) -> bool {
+        self.personalized
+    }
+}
+
+/// Weights of the score that are not per module.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ScoreWeights {
+    /// Weight of the baseline prior when personalized.
+    pub baseline: f32,
+    /// How far the neighbours of disliked items are pushed down.
+    pub dislike: f32,
+}
+
+impl ScoreWeights {
+    /// From the manifest.
+    pub fn from_manifest(m: &Manifest) -> Self {
+        Self {
+            baseline: m.baseline_weight as f32,
+            dislike: m.dislike_weight as f32,
+        }
+    }
+}
+
+/// Disliked items sink below everything else.
+const DISLIKED: f32 = -1.0e3;
+
+/// Scores every item of the catalog into `scores`, in passes over contiguous arrays (baseline,
+/// embeddings, features, penalties): tight loops the compiler and SIMD make fast.
+pub fn score_all(c: &Catalog, rp: &RankProfile, w: ScoreWeights, scores: &mut Vec<f32>) {
+    scores.clear();
+    if !rp.personalized {
+        scores.extend_from_slice(&c.baseline);
+        return;
+    }
+    scores.extend(c.baseline.iter().map(|b| w.baseline * b));
+    if !rp.embedding.is_empty() && c.dim > 0 {
+        add_dots(&rp.embedding, &c.embeddings, c.dim, scores);
+        if !rp.negative.is_empty() {
+            for (s, e) in scores.iter_mut().zip(c.embeddings.chunks_exact(c.dim)) {
+                *s -= w.dislike * dot(&rp.negative, e).max(0.0);
+            }
+        }
+    }
+    // Features by their postings: only the user's non-zero interests are visited, which is
+    // far less work than every item's features when profiles are sparse.
+    for &f in &rp.active_features {
+        let weight = rp.features[f as usize];
+        let (items, values) = c.postings.of(f as usize);
+        for (&i, v) in items.iter().zip(values) {
+            if let Some(s) = scores.get_mut(i as usize) {
+                *s += weight * v;
+            }
+        }
+    }
+    for &i in &rp.disliked {
+        if let Some(s) = scores.get_mut(i as usize) {
+            *s += DISLIKED;
+        }
+    }
+}
+
+/// The score of item `i` alone (for candidate subsets, where a full pass would waste work).
+fn score_one(c: &Catalog, rp: &RankProfile, w: ScoreWeights, i: u32) -> f32 {
+    let idx = i as usize;
+    if !rp.personalized {
+        return c.baseline[idx];
+    }
+    let mut s = w.baseline * c.baseline[idx];
+    if !rp.features.is_empty() {
+        for (f, v) in c.features_at(i) {
+            s += rp.features.get(f as usize).copied().unwrap_or(0.0) * v;
+        }
+    }
+    if !rp.embedding.is_empty() {
+        let e = c.embedding_at(i);
+        s += dot(&rp.embedding, e);
+        if !rp.negative.is_empty() {
+            s -= w.dislike * dot(&rp.negative, e).max(0.0);
+        }
+    }
+    if rp.disliked.contains(&i) {
+        s += DISLIKED;
+    }
+    s
+}
+
+/// Ranks `candidates` (all items if `None`; indices must be valid). Ties go to the better
+/// baseline rank, then to catalog order, so results are deterministic. `scratch` is reused
+/// between calls to avoid allocating a score per item each time.
+pub fn rank_with(
+    c: &Catalog,
+    rp: &RankProfile,
+    w: ScoreWeights,
+    candidates: Option<&[u32]>,
+    opts: &RankOptions,
+    scratch: &mut Vec<f32>,
+) -> Vec<Ranked> {
+    let n = candidates.map_or(c.len(), <[u32]>::len);
+    let limit = opts.limit.min(n);
+    let diverse = opts.diversity > 0.0 && limit > 1;
+    let pool = if diverse {
+        (limit * 4).max(50).min(n)
+    } else {
+        limit
+    };
+    let mut top = TopK::new(pool);
+    let skip_seen = opts.exclude_seen && !rp.seen.is_empty();
+    match candidates {
+        Some(list) => {
+            for &i in list {
+                if !(skip_seen && rp.seen.contains(&i)) {
+                    top.push((score_one(c, rp, w, i), c.baseline_rank[i as usize], i));
+                }
+            }
+        }
+        None => {
+            score_all(c, rp, w, scratch);
+            let mut threshold = top.threshold();
+            for (i, &s) in scratch.iter().enumerate() {
+                // Most items fall below the k-th best so far: one comparison rejects them.
+                if s < threshold || (skip_seen && rp.seen.contains(&(i as u32))) {
+                    continue;
+                }
+                top.push((s, c.baseline_rank[i], i as u32));
+                threshold = top.threshold();
+            }
+        }
+    }
+    let mut chosen = top.into_sorted();
+    if diverse {
+        chosen = mmr(c, chosen, limit, opts.diversity);
+    }
+    chosen
+        .into_iter()
+        .enumerate()
+        .map(|(r, (s, brank, i))| Ranked {
+            id: c.id(i).to_owned(),
+            score: s,
+            rank: r as u32 + 1,
+            baseline_rank: match candidates {
+                None => brank,
+                Some(list) => {
+                    1 + list
+                        .iter()
+                        .filter(|&&j| c.baseline_rank[j as usize] < brank)
+                        .count() as u32
+                }
+            },
+            group: c.group_at(i).map(str::to_owned),
+            reasons: if opts.explain {
+                explain(c, rp, w, i)
+            } else {
+                Vec::new()
+            },
+        })
+        .collect()
+}
+
+/// [`rank_with`] with a fresh scratch buffer.
+pub fn rank(
+    c: &Catalog,
+    rp: &RankProfile,
+    w: ScoreWeights,
+    candidates: Option<&[u32]>,
+    opts: &RankOptions,
+) -> Vec<Ranked> {
+    rank_with(c, rp, w, candidates, opts, &mut Vec::new())
+}
+
+fn similarity(c: &Catalog, a: u32, b: u32) -> f32 {
+    if c.dim > 0 {
+        // Item vectors are unit length (or zero) since load: the dot product is the cosine.
+        return dot(c.embedding_at(a), c.embedding_at(b));
+    }
+    // Cosine of the sparse feature vectors.
+    let fa: HashMap<u32, f32> = c.features_at(a).collect();
+    let (mut num, mut na, mut nb) = (0.0, 0.0, 0.0);
+    for v in fa.values() {
+        na += v * v;
+    }
+    for (f, v) in c.features_at(b) {
+        nb += v * v;
+        num += fa.get(&f).copied().unwrap_or(0.0) * v;
+    }
+    if na > 0.0 && nb > 0.0 {
+        num / (na.sqrt() * nb.sqrt())
+    } else {
+        0.0
+    }
+}
+
+/// Maximal marginal relevance: greedily take the item with the best
+/// `(1 − λ)·relevance − λ·max similarity to those taken`, relevance scaled to `[0, 1]`.
+fn mmr(
+    c: &Catalog,
+    pool: Vec<(f32, u32, u32)>,
+    limit: usize,
+    diversity: f32,
+) -> Vec<(f32, u32, u32)> {
+    let lambda = diversity.clamp(0.0, 1.0);
+    let (lo, hi) = pool
+        .iter()
+        .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), p| {
+            (lo.min(p.0), hi.max(p.0))
+        });
+    let span = if hi > lo { hi - lo } else { 1.0 };
+    let mut rest = pool;
+    let mut taken: Vec<(f32, u32, u32)> = Vec::with_capacity(limit);
+    let mut max_sim = vec![0.0f32; rest.len()];
+    while taken.len() < limit && !rest.is_empty() {
+        let best = (0..rest.len())
+            .max_by(|&a, &b| {
+                let value =
+                    |k: usize| (1.0 - lambda) * (rest[k].0 - lo) / span - lambda * max_sim[k];
+                value(a).total_cmp(&value(b)).then(b.cmp(&a))
+            })
+            .unwrap_or(0);
+        let picked = rest.remove(best);
+        max_sim.remove(best);
+        for (k, r) in rest.iter().enumerate() {
+            max_sim[k] = max_sim[k].max(similarity(c, picked.2, r.2));
+        }
+        taken.push(picked);
+    }
+    taken
+}
+
+fn explain(c: &Catalog, rp: &RankProfile, w: ScoreWeights, i: u32) -> Vec<Reason> {
+    let mut reasons = Vec::new();
+    if rp.personalized && !rp.features.is_empty() {
+        let mut parts: Vec<(f32, u32)> = c
+            .features_at(i)
+            .map(|(f, v)| (rp.features[f as usize] * v, f))
+            .filter(|(x, _)| *x > 0.0)
+            .collect();
+        parts.sort_by(|a, b| b.0.total_cmp(&a.0));
+        for (weight, f) in parts.into_iter().take(3) {
+            let (module, category) = rp.feature_source.get(&f).cloned().unwrap_or_default();
+            reasons.push(Reason::Feature {
+                feature: c.feature_name(f).to_owned(),
+                weight,
+                module,
+                category,
+            });
+        }
+    }
+    if rp.personalized && !rp.embedding.is_empty() && c.dim > 0 {
+        let best = rp
+            .recent
+            .iter()
+            .filter(|(j, _, _)| *j != i)
+            .map(|(j, m, cat)| (similarity(c, i, *j), *j, m, cat))
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        if let Some((similarity, j, module, category)) = best.filter(|b| b.0 > 0.0) {
+            reasons.push(Reason::Similar {
+                item: c.id(j).to_owned(),
+                similarity,
+                module: module.clone(),
+                category: category.clone(),
+            });
+        }
+    }
+    let baseline = if rp.personalized { w.baseline } else { 1.0 } * c.baseline[i as usize];
+    reasons.push(Reason::Baseline { weight: baseline });
+    reasons
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests;

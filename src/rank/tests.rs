@@ -1,0 +1,289 @@
+use proptest::prelude::*;
+use serde_json::json;
+
+use super::*;
+use crate::manifest::tests::fixture;
+use crate::profile::{FeatureWeight, ModuleProfile, RecentItem};
+
+fn catalog() -> Catalog {
+    // a: popular, about sports. b: science, similar to c. c: science. d: sports, like a.
+    Catalog::from_items(&json!([
+        {"id": "a", "features": {"topic:sports": 1}, "embedding": [1, 0, 0], "baseline": 100, "group": "wire"},
+        {"id": "b", "features": {"topic:science": 1}, "embedding": [0, 1, 0.1], "baseline": 10, "group": "local"},
+        {"id": "c", "features": {"topic:science": 1, "topic:space": 1}, "embedding": [0, 1, 0], "baseline": 5, "group": "local"},
+        {"id": "d", "features": {"topic:sports": 1}, "embedding": [0.9, 0.1, 0], "baseline": 50, "group": "wire"},
+    ]))
+    .unwrap()
+}
+
+fn manifest() -> Manifest {
+    Manifest::from_json(&fixture()).unwrap()
+}
+
+fn module(id: &str) -> ModuleProfile {
+    ModuleProfile {
+        module: id.into(),
+        features: vec![],
+        embedding: None,
+        disliked_embedding: None,
+        recent_items: vec![],
+        disliked_items: vec![],
+        seen_items: vec![],
+        events: 1,
+    }
+}
+
+fn interest(feature: &str, weight: f64) -> FeatureWeight {
+    FeatureWeight {
+        feature: feature.into(),
+        weight,
+        events: 1,
+        category: "reading".into(),
+    }
+}
+
+fn ids(r: &[Ranked]) -> Vec<&str> {
+    r.iter().map(|x| x.id.as_str()).collect()
+}
+
+fn run(profile: &Profile, options: &RankOptions) -> Vec<Ranked> {
+    let (m, c) = (manifest(), catalog());
+    let rp = RankProfile::build(&m, profile, &c);
+    rank(&c, &rp, ScoreWeights::from_manifest(&m), None, options)
+}
+
+#[test]
+fn without_a_profile_the_order_is_the_baseline() {
+    let r = run(&Profile::default(), &RankOptions::default());
+    assert_eq!(ids(&r), ["a", "d", "b", "c"]);
+    assert!(r.iter().all(|x| x.rank == x.baseline_rank));
+    assert_eq!(r[0].reasons, [Reason::Baseline { weight: 1.0 }]);
+    assert_eq!(r[0].group.as_deref(), Some("wire"));
+}
+
+#[test]
+fn feature_interests_lift_matching_items_and_say_so() {
+    let mut topics = module("topics");
+    topics.features = vec![interest("topic:science", 5.0)];
+    let r = run(
+        &Profile {
+            modules: vec![topics],
+        },
+        &RankOptions::default(),
+    );
+    assert_eq!(ids(&r)[..2], ["b", "c"]);
+    assert_eq!(r[0].baseline_rank, 3);
+    match &r[0].reasons[0] {
+        Reason::Feature {
+            feature,
+            module,
+            category,
+            weight,
+        } => {
+            assert_eq!(
+                (feature.as_str(), module.as_str(), category.as_str()),
+                ("topic:science", "topics", "reading")
+            );
+            assert!(*weight > 0.0);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn the_embedding_finds_items_like_recent_ones() {
+    let mut similar = module("similar");
+    similar.embedding = Some(vec![0.0, 1.0, 0.0]);
+    similar.recent_items = vec![RecentItem {
+        item: "c".into(),
+        weight: 1.0,
+        category: "reading".into(),
+    }];
+    similar.seen_items = vec!["c".into()];
+    let options = RankOptions {
+        exclude_seen: true,
+        ..RankOptions::default()
+    };
+    let r = run(
+        &Profile {
+            modules: vec![similar],
+        },
+        &options,
+    );
+    assert_eq!(
+        ids(&r),
+        ["b", "d", "a"],
+        "c is seen and left out; d leans a little towards c"
+    );
+    assert!(r[0]
+        .reasons
+        .iter()
+        .any(|x| matches!(x, Reason::Similar { item, .. } if item == "c")));
+}
+
+#[test]
+fn disliked_items_sink_and_their_neighbours_are_pushed_down() {
+    let mut similar = module("similar");
+    similar.embedding = Some(vec![0.5, 0.5, 0.0]);
+    similar.disliked_items = vec!["a".into()];
+    similar.disliked_embedding = Some(vec![1.0, 0.0, 0.0]);
+    let r = run(
+        &Profile {
+            modules: vec![similar],
+        },
+        &RankOptions::default(),
+    );
+    assert_eq!(ids(&r).last(), Some(&"a"));
+    assert!(
+        ids(&r).iter().position(|x| *x == "d") > ids(&r).iter().position(|x| *x == "b"),
+        "{:?}",
+        ids(&r)
+    );
+}
+
+#[test]
+fn diversity_avoids_near_duplicates() {
+    let mut similar = module("similar");
+    similar.embedding = Some(vec![1.0, 0.0, 0.0]);
+    let plain = run(
+        &Profile {
+            modules: vec![similar.clone()],
+        },
+        &RankOptions {
+            limit: 2,
+            ..RankOptions::default()
+        },
+    );
+    assert_eq!(ids(&plain), ["a", "d"]);
+    let diverse = run(
+        &Profile {
+            modules: vec![similar],
+        },
+        &RankOptions {
+            limit: 2,
+            diversity: 0.7,
+            ..RankOptions::default()
+        },
+    );
+    assert_eq!(ids(&diverse)[0], "a");
+    assert_ne!(ids(&diverse)[1], "d", "d is nearly a copy of a");
+}
+
+#[test]
+fn candidate_subsets_rank_within_themselves() {
+    let (m, c) = (manifest(), catalog());
+    let r = rank(
+        &c,
+        &RankProfile::default(),
+        ScoreWeights::from_manifest(&m),
+        Some(&[2, 1]),
+        &RankOptions::default(),
+    );
+    assert_eq!(ids(&r), ["b", "c"]);
+    assert_eq!((r[0].baseline_rank, r[1].baseline_rank), (1, 2));
+}
+
+#[test]
+fn bad_catalogs_are_rejected_with_the_field() {
+    let cases = [
+        (
+            json!([{"id": "a", "embedding": [1, 2]}, {"id": "b", "embedding": [1]}]),
+            "items[1].embedding",
+        ),
+        (json!([{"id": "a"}, {"id": "a"}]), "ids[1]"),
+        (
+            json!([{"id": "a", "baseline": "high"}]),
+            "items[0].baseline",
+        ),
+        (json!([{"id": 3}]), "items[0].id"),
+        (
+            json!([{"id": "a", "features": {"bad name": 1}}]),
+            "featureNames[0]",
+        ),
+        (json!({"id": "a"}), "items"),
+    ];
+    for (v, path) in cases {
+        assert_eq!(Catalog::from_items(&v).unwrap_err().0.path, path, "{v}");
+    }
+    let packed = |edit: &dyn Fn(&mut PackedCatalog)| {
+        let mut p = PackedCatalog {
+            ids: vec!["a".into(), "b".into()],
+            feature_names: vec!["f".into()],
+            feature_offsets: vec![0, 1, 2],
+            feature_ids: vec![0, 0],
+            feature_values: vec![1.0, 2.0],
+            embeddings: vec![0.0; 4],
+            dim: 2,
+            baseline: vec![1.0, 2.0],
+            ..Default::default()
+        };
+        edit(&mut p);
+        Catalog::from_packed(p).err().map(|e| e.0.path)
+    };
+    assert_eq!(packed(&|_| {}), None);
+    assert_eq!(
+        packed(&|p| p.feature_values[1] = f32::NAN).as_deref(),
+        Some("featureValues[1]")
+    );
+    assert_eq!(
+        packed(&|p| p.feature_ids[0] = 7).as_deref(),
+        Some("featureIds[0]")
+    );
+    assert_eq!(
+        packed(&|p| p.feature_offsets = vec![0, 2, 1]).as_deref(),
+        Some("featureOffsets")
+    );
+    assert_eq!(
+        packed(&|p| p.embeddings.pop().map(|_| ()).unwrap_or(())).as_deref(),
+        Some("embeddings")
+    );
+    assert_eq!(
+        packed(&|p| p.baseline = vec![1.0]).as_deref(),
+        Some("baseline")
+    );
+    assert_eq!(
+        packed(&|p| p.ids = vec!["x".into(); MAX_ITEMS + 1]).as_deref(),
+        Some("ids")
+    );
+}
+
+fn scored_catalog(n: usize, seed: u64) -> Catalog {
+    let mut x = seed;
+    let mut next = move || {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((x >> 33) % 1000) as f32 / 100.0
+    };
+    let items: Vec<serde_json::Value> = (0..n)
+        .map(|i| {
+            json!({"id": format!("i{i}"), "baseline": (next() as i64) as f64,
+                   "features": {format!("f{}", i % 7): next(), "g": next()},
+                   "embedding": [next(), next(), next(), next(), next()]})
+        })
+        .collect();
+    Catalog::from_items(&serde_json::Value::Array(items)).unwrap()
+}
+
+proptest! {
+    #[test]
+    fn top_k_is_the_first_k_of_a_full_sort(n in 1usize..300, k in 0usize..40, seed in any::<u64>(), w in 0.0f64..3.0) {
+        let m = manifest();
+        let c = scored_catalog(n, seed);
+        let mut topics = module("topics");
+        topics.features = vec![interest("f1", w), interest("g", 1.0), interest("f3", -0.5)];
+        let mut similar = module("similar");
+        similar.embedding = Some(vec![1.0, -0.5, 0.2, 0.0, 0.3]);
+        let rp = RankProfile::build(&m, &Profile { modules: vec![topics, similar] }, &c);
+        let weights = ScoreWeights::from_manifest(&m);
+        let opts = RankOptions { limit: k, explain: false, ..RankOptions::default() };
+        let top = rank(&c, &rp, weights, None, &opts);
+        let mut all = rank(&c, &rp, weights, None, &RankOptions { limit: n, explain: false, ..RankOptions::default() });
+        // The full ranking is a correct sort: non-increasing scores, ties by baseline rank.
+        for pair in all.windows(2) {
+            prop_assert!(pair[0].score > pair[1].score || (pair[0].score == pair[1].score && pair[0].baseline_rank < pair[1].baseline_rank));
+        }
+        all.truncate(k);
+        prop_assert_eq!(top, all);
+    }
+}
