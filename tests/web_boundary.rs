@@ -338,3 +338,102 @@ async fn bad_events_are_errors_with_codes_and_nothing_is_stored() {
         .unchecked_into();
     assert_eq!(why.length(), 1);
 }
+
+#[wasm_bindgen_test]
+async fn bad_catalogs_and_candidates_are_errors_and_the_instance_keeps_working() {
+    let p = open().await;
+    for (catalog, code) in [
+        ("42", "invalid-catalog"),
+        (
+            "[{ id: 'a', embedding: [1, 2] }, { id: 'b', embedding: [1] }]",
+            "invalid-catalog",
+        ),
+        ("[{ id: 'a', baseline: NaN }]", "invalid-argument"),
+        ("[{ id: 'a' }, { id: 'a' }]", "invalid-catalog"),
+        (
+            "[{ id: 'a', features: { 'bad name': 1 } }]",
+            "invalid-catalog",
+        ),
+        ("[{ id: 'a', embedding: 'fast' }]", "invalid-catalog"),
+    ] {
+        let err = p.set_catalog(js(catalog)).err().unwrap_or(JsValue::NULL);
+        assert_eq!(code_of(&err), code, "{catalog}");
+    }
+    for (packed, code) in [
+        ("({ ids: ['a', 'b'], embeddings: new Float32Array(3), dim: 2 })", "invalid-catalog"),
+        ("({ ids: ['a'], baseline: new Float32Array([NaN]) })", "invalid-catalog"),
+        ("({ ids: ['a'], featureNames: ['f'], featureOffsets: new Uint32Array([0, 1]), featureIds: new Uint32Array([5]), featureValues: new Float32Array([1]) })", "invalid-catalog"),
+        ("({ ids: ['a'], embeddings: [1, 2], dim: 2 })", "invalid-catalog"),
+        ("({ ids: 'a' })", "invalid-catalog"),
+        ("[]", "invalid-catalog"),
+        ("({ ids: Array.from({ length: 1000000 }, (_, i) => 'i' + i) })", "invalid-catalog"),
+    ] {
+        let err = p.set_catalog_packed(js(packed)).err().unwrap_or(JsValue::NULL);
+        assert_eq!(code_of(&err), code, "{packed}");
+    }
+    assert!(p
+        .set_catalog_packed(js("({ ids: ['a', 'b', 'c'], embeddings: new Float32Array([1, 0, 0, 1, 1, 1]), dim: 2, baseline: new Float32Array([3, 2, 1]) })"))
+        .is_ok());
+    for (candidates, options, code) in [
+        ("['a', 'nope']", "undefined", "unknown-item"),
+        (
+            "Array.from({ length: 1000000 }, (_, i) => 'i' + i)",
+            "undefined",
+            "invalid-argument",
+        ),
+        ("'a'", "undefined", "invalid-argument"),
+        ("[1, 2]", "undefined", "invalid-argument"),
+        ("null", "({ limit: -1 })", "invalid-argument"),
+        ("null", "({ limit: 1.5 })", "invalid-argument"),
+        ("null", "({ diversity: 2 })", "invalid-argument"),
+        ("null", "({ explain: 'yes' })", "invalid-argument"),
+    ] {
+        let err = p
+            .rank(js(candidates), js(options))
+            .err()
+            .unwrap_or(JsValue::NULL);
+        assert_eq!(code_of(&err), code, "{candidates} {options}");
+    }
+    for (sample, code) in [
+        ("'nobody'", "invalid-argument"),
+        ("42", "invalid-event"),
+        (
+            "[{ category: 'gps', kind: 'view', item: 'a' }]",
+            "invalid-event",
+        ),
+    ] {
+        let err = p
+            .preview(js(sample), JsValue::UNDEFINED)
+            .err()
+            .unwrap_or(JsValue::NULL);
+        assert_eq!(code_of(&err), code, "{sample}");
+    }
+    // After all that, the catalog that was accepted is the one in use.
+    let ranked: js_sys::Array = p
+        .rank(JsValue::NULL, JsValue::UNDEFINED)
+        .unwrap_or(JsValue::NULL)
+        .unchecked_into();
+    let ids: Vec<String> = ranked
+        .iter()
+        .filter_map(|r| Reflect::get(&r, &"id".into()).ok()?.as_string())
+        .collect();
+    assert_eq!(ids, ["a", "b", "c"], "baseline order without consent");
+    let preview = p
+        .preview(
+            js("[{ category: 'reading', kind: 'like', item: 'c' }]"),
+            JsValue::UNDEFINED,
+        )
+        .unwrap_or(JsValue::NULL);
+    let personalized: js_sys::Array = Reflect::get(&preview, &"personalized".into())
+        .unwrap_or(JsValue::NULL)
+        .unchecked_into();
+    let first = personalized.get(0);
+    assert_eq!(
+        Reflect::get(&first, &"id".into())
+            .ok()
+            .and_then(|v| v.as_string())
+            .as_deref(),
+        Some("c"),
+        "c is liked"
+    );
+}

@@ -21,6 +21,8 @@ import {
   type Inventory,
   type Profile,
   type ExportData,
+  type Ranked,
+  type PreviewResult,
 } from "optin";
 
 const manifest: Manifest = {
@@ -61,8 +63,29 @@ export async function main(): Promise<void> {
   const profile: Profile = p.profile();
   const exported: ExportData = await p.exportData();
   const storage: "indexeddb" | "memory" = p.storage;
+  p.setCatalog([{ id: "a1", features: { "topic:x": 1 }, embedding: [1, 0], baseline: 3, group: "wire" }]);
+  p.setCatalogPacked({
+    ids: ["a1", "a2"],
+    featureNames: ["topic:x"],
+    featureOffsets: new Uint32Array([0, 1, 1]),
+    featureIds: new Uint32Array([0]),
+    featureValues: new Float32Array([1]),
+    embeddings: new Float32Array(4),
+    dim: 2,
+    baseline: new Float32Array([1, 2]),
+  });
+  const ranked: Ranked[] = p.rank(null, { limit: 10, explain: true, diversity: 0.3, excludeSeen: true });
+  const all: Ranked[] = p.rank(["a1", "a2"], {});
+  for (const reason of ranked[0].reasons) {
+    const why: string =
+      reason.type === "feature" ? reason.feature : reason.type === "similar" ? reason.item : String(reason.weight);
+    void why;
+  }
+  const preview: PreviewResult = p.preview("science-fan", { limit: 5, modules: ["topics"] });
+  const moved: number = preview.moves[0].to - preview.moves[0].from;
+  const fromEvents: PreviewResult = p.preview([{ category: "reading", kind: "like", item: "a1" }], {});
   await p.eraseAll();
-  void [reason, many, forgotten, inventory, profile, exported, storage];
+  void [reason, many, forgotten, inventory, profile, exported, storage, all, moved, fromEvents];
   off();
   await p.noticeViewed(["topics"]);
   const metrics: ModuleConsentMetrics[] = p.consentMetrics();
@@ -94,6 +117,10 @@ export async function main(): Promise<void> {
   await p.forget({ everything: true });
   // @ts-expect-error: events need an item
   await p.record({ category: "reading", kind: "view" });
+  // @ts-expect-error: a packed catalog takes typed arrays
+  p.setCatalogPacked({ ids: ["a"], embeddings: [1, 2], dim: 2 });
+  // @ts-expect-error: candidates are ids
+  p.rank([1, 2], {});
   // @ts-expect-error: record fields are typed, not any
   const n: boolean = records[0].retentionDays;
   void [bad, badCode, n];
