@@ -2,6 +2,7 @@
 # Runs every test of optin, layer by layer, and prints a summary of each:
 #   lint     cargo fmt --check, clippy (native and wasm32) with -D warnings
 #   native   cargo test: unit and property tests of the core
+#   stats    the private-report mechanisms' statistical tests, in release (prints the table)
 #   browser  wasm-bindgen tests in headless Chromium (wasm-pack test --headless --chrome)
 #   node     the same wasm-bindgen tests in Node (wasm-pack test --node)
 #   package  the built npm package: network guard, types (tsc --strict), smoke tests in
@@ -46,6 +47,7 @@ lint() {
 
 layer lint lint
 layer native cargo test --locked
+layer stats cargo test --release --locked --test report_statistics -- --nocapture
 layer browser env WASM_BINDGEN_USE_BROWSER=1 wasm-pack test --headless --chrome -- --locked
 layer node wasm-pack test --node -- --locked
 layer build ./scripts/build.sh

@@ -137,6 +137,51 @@ impl ErrorCode for RankError {
     }
 }
 
+/// `privateReport` refused to make a report.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum ReportError {
+    /// The manifest declares no such metric.
+    #[error("unknown metric \"{0}\"")]
+    UnknownMetric(String),
+    /// No module with `shares: true` is granted.
+    #[error("no module that shares reports is granted")]
+    ConsentRequired,
+    /// The value is outside the metric's declared domain (never clamped: that would leak).
+    #[error("invalid value: {0}")]
+    InvalidValue(FieldError),
+    /// This report would exceed the period's privacy budget.
+    #[error(
+        "privacy budget exhausted: {spent} of {limit} spent this period; it resets at {resets_at}"
+    )]
+    BudgetExhausted {
+        /// Epsilon spent in the current period.
+        spent: f64,
+        /// The period's total.
+        limit: f64,
+        /// When the next period starts (ISO 8601).
+        resets_at: String,
+    },
+    /// The platform has no secure random source: no report rather than a weak one.
+    #[error("no secure random source is available")]
+    NoRandomness,
+    /// Storing the budget failed; no report was made.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl ErrorCode for ReportError {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::UnknownMetric(_) => "unknown-metric",
+            Self::ConsentRequired => "consent-required",
+            Self::InvalidValue(_) => "invalid-value",
+            Self::BudgetExhausted { .. } => "budget-exhausted",
+            Self::NoRandomness => "no-randomness",
+            Self::Store(e) => e.code(),
+        }
+    }
+}
+
 /// A store could not complete an operation. Whatever failed left the previous state intact.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum StoreError {

@@ -13,6 +13,7 @@ pub mod manifest;
 pub mod personalizer;
 pub mod profile;
 pub mod rank;
+pub mod report;
 pub mod store;
 pub mod time;
 pub mod validate;

@@ -58,6 +58,10 @@ fn convert(
         return Ok(Value::Bool(b));
     }
     if let Some(n) = v.as_f64() {
+        // Whole numbers become JSON integers, as JSON.parse would make them.
+        if n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0 {
+            return Ok(Value::Number(Number::from(n as i64)));
+        }
         return Number::from_f64(n)
             .map(Value::Number)
             .ok_or_else(|| InputError::Invalid {

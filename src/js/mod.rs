@@ -4,6 +4,7 @@
 //! with [`convert`] (size and depth limits), calls the core, and maps every error to an
 //! `OptinError` with [`error`]. Nothing here decides policy; the core does.
 
+mod aggregator;
 mod convert;
 mod crypto;
 mod error;
@@ -17,6 +18,7 @@ mod runtime;
 mod tabs;
 mod types;
 
+pub use aggregator::Aggregator;
 pub use personalizer::Personalizer;
 
 use wasm_bindgen::prelude::*;

@@ -404,6 +404,53 @@ impl Personalizer {
         super::ranking::via_json(&preview)
     }
 
+    /// A locally differentially private report of `value` for a declared metric: only while a
+    /// module with `shares: true` is granted, only within the privacy budget (code
+    /// `budget-exhausted` past it). Resolves once the budget spend is stored. The report is
+    /// returned to the app; optin sends nothing.
+    ///
+    /// ```ts
+    /// const report = await p.privateReport("feed-helpful", true);
+    /// ```
+    #[wasm_bindgen(js_name = privateReport, unchecked_return_type = "Promise<Report>")]
+    pub fn private_report(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] metric_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "boolean | string | number")] value: JsValue,
+    ) -> Promise {
+        let metric = match string_arg(&metric_id, "metricId", 256) {
+            Ok(m) => m,
+            Err(e) => return reject(to_js(e)),
+        };
+        let value = match to_json(&value, "value", Limits::DOCUMENT) {
+            Ok(v) => v,
+            Err(e) => return reject(to_js(e)),
+        };
+        self.shared.enqueue(move |s| {
+            Box::pin(async move {
+                if !crate::report::SecureRandom::available() {
+                    return Err(to_js(crate::error::ReportError::NoRandomness));
+                }
+                let mut rng = crate::report::SecureRandom::default();
+                let report = s
+                    .write(|core, now| {
+                        core.plan_private_report(&metric, &value, now, &mut rng)
+                            .map_err(to_js)
+                    })
+                    .await?;
+                super::ranking::via_json(&report)
+            })
+        })
+    }
+
+    /// The privacy budget of the current period (`null` if the manifest declares no metrics).
+    #[wasm_bindgen(js_name = privacyBudget, unchecked_return_type = "BudgetInfo | null")]
+    pub fn privacy_budget(&self) -> Result<JsValue, JsValue> {
+        let now = self.shared.now()?;
+        self.shared
+            .with_core(|c| super::ranking::via_json(&c.privacy_budget(now)))
+    }
+
     /// The stored events behind an interest, newest first.
     #[wasm_bindgen(js_name = explainInterest, unchecked_return_type = "StoredEventView[]")]
     pub fn explain_interest(

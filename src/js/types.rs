@@ -335,6 +335,30 @@ export interface PreviewResult {
   moves: { id: string; from: number; to: number }[];
 }
 
+/** A private report: what may leave the device (the true value never does). */
+export type Report = { metric: string; epsilon: number } & (
+  | { mechanism: "rr"; bit: boolean }
+  | { mechanism: "oue"; ones: number[] }
+  | { mechanism: "olh"; seed: number; value: number }
+  | { mechanism: "duchi"; value: number }
+);
+
+/** An estimate with its standard error and 95% confidence interval. */
+export interface Interval { estimate: number; stderr: number; ci95: [number, number] }
+
+/** What an Aggregator estimates. */
+export interface Estimate {
+  metric: string;
+  reports: number;
+  /** Booleans: the share of users for whom it is true. Numbers: the mean. */
+  mean?: Interval;
+  /** Categories: the share of users per value. */
+  frequencies?: ({ value: string } & Interval)[];
+}
+
+/** The privacy budget of the current period. */
+export interface BudgetInfo { spent: number; limit: number; resetsAt: string }
+
 /** What `onChange` listeners receive. */
 export type OptinChange =
   | ConsentChange

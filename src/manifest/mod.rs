@@ -162,6 +162,13 @@ pub struct SamplePersona {
     pub events: Vec<Event>,
 }
 
+impl MetricDecl {
+    /// Parses one metric declaration (as in the manifest's `metrics`), for aggregators.
+    pub fn from_json(v: &serde_json::Value) -> Result<Self, crate::error::FieldError> {
+        parse::metric(v, "metric")
+    }
+}
+
 impl Manifest {
     /// Parses and validates a manifest.
     pub fn from_json(v: &serde_json::Value) -> Result<Self, crate::error::ManifestError> {

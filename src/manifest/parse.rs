@@ -267,82 +267,87 @@ fn metrics(v: &Value) -> Result<Vec<MetricDecl>, FieldError> {
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let path = index("metrics", i);
-        let map = object(item, &path)?;
-        known_keys(
-            map,
-            &path,
-            &["id", "label", "type", "domain", "min", "max", "epsilon"],
-        )?;
-        let id = identifier(required(map, &path, "id")?, &child(&path, "id"))?;
-        if !seen.insert(id.clone()) {
+        let m = metric(item, &path)?;
+        if !seen.insert(m.id.clone()) {
             return Err(FieldError::new(
                 child(&path, "id"),
-                format!("duplicate metric id \"{id}\""),
+                format!("duplicate metric id \"{}\"", m.id),
             ));
         }
-        let label = optional(map, "label")
-            .map(|l| Text::parse(l, &child(&path, "label")))
-            .transpose()?;
-        let type_path = child(&path, "type");
-        let kind = match required(map, &path, "type")?.as_str() {
-            Some("boolean") => MetricKind::Boolean,
-            Some("categorical") => {
-                let dp = child(&path, "domain");
-                let values = array(required(map, &path, "domain")?, &dp, MAX_DOMAIN)?;
-                if values.len() < 2 {
-                    return Err(FieldError::new(dp, "needs at least 2 values"));
-                }
-                let mut domain = Vec::with_capacity(values.len());
-                let mut unique = BTreeSet::new();
-                for (j, value) in values.iter().enumerate() {
-                    let s = string(value, &index(&dp, j), 256)?;
-                    if !unique.insert(s.clone()) {
-                        return Err(FieldError::new(
-                            index(&dp, j),
-                            format!("duplicate value \"{s}\""),
-                        ));
-                    }
-                    domain.push(s);
-                }
-                MetricKind::Categorical { domain }
-            }
-            Some("numeric") => {
-                let min = number(
-                    required(map, &path, "min")?,
-                    &child(&path, "min"),
-                    -1e12,
-                    1e12,
-                )?;
-                let max = number(
-                    required(map, &path, "max")?,
-                    &child(&path, "max"),
-                    -1e12,
-                    1e12,
-                )?;
-                if max <= min {
-                    return Err(FieldError::new(
-                        child(&path, "max"),
-                        "must be greater than min",
-                    ));
-                }
-                MetricKind::Numeric { min, max }
-            }
-            _ => {
-                return Err(FieldError::new(
-                    type_path,
-                    "expected \"boolean\", \"categorical\" or \"numeric\"",
-                ))
-            }
-        };
-        let epsilon = positive(required(map, &path, "epsilon")?, &child(&path, "epsilon"))?;
-        out.push(MetricDecl {
-            id,
-            label,
-            kind,
-            epsilon,
-        });
+        out.push(m);
     }
     Ok(out)
+}
+
+/// Parses one metric declaration at `path`.
+pub(crate) fn metric(item: &Value, path: &str) -> Result<MetricDecl, FieldError> {
+    let map = object(item, path)?;
+    known_keys(
+        map,
+        path,
+        &["id", "label", "type", "domain", "min", "max", "epsilon"],
+    )?;
+    let id = identifier(required(map, path, "id")?, &child(path, "id"))?;
+    let label = optional(map, "label")
+        .map(|l| Text::parse(l, &child(path, "label")))
+        .transpose()?;
+    let kind = match required(map, path, "type")?.as_str() {
+        Some("boolean") => MetricKind::Boolean,
+        Some("categorical") => {
+            let dp = child(path, "domain");
+            let values = array(required(map, path, "domain")?, &dp, MAX_DOMAIN)?;
+            if values.len() < 2 {
+                return Err(FieldError::new(dp, "needs at least 2 values"));
+            }
+            let mut domain = Vec::with_capacity(values.len());
+            let mut unique = BTreeSet::new();
+            for (j, value) in values.iter().enumerate() {
+                let s = string(value, &index(&dp, j), 256)?;
+                if !unique.insert(s.clone()) {
+                    return Err(FieldError::new(
+                        index(&dp, j),
+                        format!("duplicate value \"{s}\""),
+                    ));
+                }
+                domain.push(s);
+            }
+            MetricKind::Categorical { domain }
+        }
+        Some("numeric") => {
+            let min = number(
+                required(map, path, "min")?,
+                &child(path, "min"),
+                -1e12,
+                1e12,
+            )?;
+            let max = number(
+                required(map, path, "max")?,
+                &child(path, "max"),
+                -1e12,
+                1e12,
+            )?;
+            if max <= min {
+                return Err(FieldError::new(
+                    child(path, "max"),
+                    "must be greater than min",
+                ));
+            }
+            MetricKind::Numeric { min, max }
+        }
+        _ => {
+            return Err(FieldError::new(
+                child(path, "type"),
+                "expected \"boolean\", \"categorical\" or \"numeric\"",
+            ))
+        }
+    };
+    let epsilon = positive(required(map, path, "epsilon")?, &child(path, "epsilon"))?;
+    Ok(MetricDecl {
+        id,
+        label,
+        kind,
+        epsilon,
+    })
 }
 
 fn positive(v: &Value, path: &str) -> Result<f64, FieldError> {

@@ -17,6 +17,7 @@ pub(super) struct Loaded {
     pub next_event_id: u64,
     pub blocks: BTreeSet<String>,
     pub dropped: BTreeMap<String, u64>,
+    pub budget: super::BudgetState,
     pub unreadable: Vec<String>,
     pub schema_written: bool,
     pub read_only: Option<StoreError>,
@@ -41,6 +42,7 @@ pub(super) fn read(entries: Vec<(String, Vec<u8>)>) -> Loaded {
         next_event_id: 0,
         blocks: BTreeSet::new(),
         dropped: BTreeMap::new(),
+        budget: Default::default(),
         unreadable: Vec::new(),
         schema_written: false,
         read_only: None,
@@ -111,6 +113,20 @@ pub(super) fn read(entries: Vec<(String, Vec<u8>)>) -> Loaded {
             }
         } else if key == DROPPED_KEY {
             l.dropped = serde_json::from_slice(&bytes).unwrap_or_default();
+        } else if key == super::BUDGET_KEY {
+            match serde_json::from_slice(&bytes) {
+                Ok(b) => l.budget = b,
+                Err(_) => {
+                    // Fail closed: an unreadable budget counts as spent for its period.
+                    l.problems.push(
+                        "the privacy budget is unreadable: no reports until the next period".into(),
+                    );
+                    l.budget = super::BudgetState {
+                        period: i64::MIN,
+                        spent: f64::INFINITY,
+                    };
+                }
+            }
         } else if key == NEXT_EVENT_KEY {
             l.next_event_id = number(&bytes).unwrap_or(0);
         } else if let Some(rest) = key.strip_prefix("events/") {

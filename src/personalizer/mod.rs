@@ -12,12 +12,14 @@ mod info;
 mod load;
 mod plan;
 mod ranking;
+mod reports;
 
 pub use data::{CategoryInventory, EventView, ExportData, ForgetRequest, ForgetSummary, Inventory};
 pub use event_ops::{RecordOutcome, RecordSummary};
 pub use info::{CategoryInfo, ConsentChange, Health, ModuleInfo};
 pub use plan::Pending;
 pub use ranking::{Move, Preview, Sample, MAX_CANDIDATES};
+pub use reports::{BudgetInfo, BudgetState, BUDGET_KEY};
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -90,6 +92,7 @@ pub struct Personalizer {
     rank_cache: Option<(u64, Millis, crate::rank::RankProfile)>,
     /// Scratch space for one score per catalog item, reused across `rank` calls.
     scores: Vec<f32>,
+    budget: BudgetState,
 }
 
 impl Personalizer {
@@ -133,9 +136,26 @@ impl Personalizer {
             version: 0,
             rank_cache: None,
             scores: Vec::new(),
+            budget: loaded.budget,
         };
         p.report_distrusted_grants();
-        let plan = p.plan_records(Vec::new(), config.now, false);
+        let mut plan = p.plan_records(Vec::new(), config.now, false);
+        if p.budget.period == i64::MIN {
+            // An unreadable budget counts as spent until the current period ends (fail closed);
+            // it is rewritten so, and reports resume at the next period boundary.
+            if let Some(b) = p.manifest.privacy_budget {
+                let repaired = BudgetState {
+                    period: config
+                        .now
+                        .div_euclid(i64::from(b.period_days) * crate::time::DAY_MS),
+                    spent: b.epsilon,
+                };
+                if p.read_only.is_none() {
+                    plan.batch.put(BUDGET_KEY, plan::json(&repaired));
+                }
+                p.budget = repaired;
+            }
+        }
         (p, plan)
     }
 
@@ -260,3 +280,5 @@ impl Personalizer {
 mod tests;
 #[cfg(test)]
 mod tests_profile;
+#[cfg(test)]
+mod tests_reports;

@@ -18,6 +18,7 @@ pub(crate) enum Effect {
     SetBlocks(BTreeSet<String>),
     SetDropped(BTreeMap<String, u64>),
     SetNextEventId(u64),
+    SetBudget(super::reports::BudgetState),
     ForgetUnreadable,
     SchemaWritten,
     ClearAll,
@@ -111,6 +112,7 @@ impl Personalizer {
                 Effect::SetBlocks(b) => self.blocks = b,
                 Effect::SetDropped(d) => self.dropped = d,
                 Effect::SetNextEventId(n) => self.next_event_id = n,
+                Effect::SetBudget(b) => self.budget = b,
                 Effect::ForgetUnreadable => self.unreadable.clear(),
                 Effect::SchemaWritten => self.schema_written = true,
                 Effect::ClearAll => {
@@ -121,6 +123,7 @@ impl Personalizer {
                     self.next_event_id = 0;
                     self.blocks.clear();
                     self.dropped.clear();
+                    self.budget = Default::default();
                     self.unreadable.clear();
                     self.problems.clear();
                     self.schema_written = false;

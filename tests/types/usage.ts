@@ -23,6 +23,10 @@ import {
   type ExportData,
   type Ranked,
   type PreviewResult,
+  type Report,
+  type Estimate,
+  type BudgetInfo,
+  Aggregator,
 } from "optin";
 
 const manifest: Manifest = {
@@ -84,6 +88,19 @@ export async function main(): Promise<void> {
   const preview: PreviewResult = p.preview("science-fan", { limit: 5, modules: ["topics"] });
   const moved: number = preview.moves[0].to - preview.moves[0].from;
   const fromEvents: PreviewResult = p.preview([{ category: "reading", kind: "like", item: "a1" }], {});
+  const report: Report = await p.privateReport("m", "a");
+  if (report.mechanism === "oue") {
+    const ones: number[] = report.ones;
+    void ones;
+  }
+  const budget: BudgetInfo | null = p.privacyBudget();
+  const agg = new Aggregator({ id: "m", type: "categorical", domain: ["a", "b"], epsilon: 1 });
+  agg.add(report);
+  agg.merge(new Aggregator({ id: "m", type: "categorical", domain: ["a", "b"], epsilon: 1 }));
+  const estimate: Estimate = agg.estimate();
+  const share: number | undefined = estimate.frequencies?.[0].estimate;
+  const expected: number = agg.expectedError(10_000, 2);
+  void [budget, share, expected];
   await p.eraseAll();
   void [reason, many, forgotten, inventory, profile, exported, storage, all, moved, fromEvents];
   off();
@@ -119,6 +136,8 @@ export async function main(): Promise<void> {
   await p.record({ category: "reading", kind: "view" });
   // @ts-expect-error: a packed catalog takes typed arrays
   p.setCatalogPacked({ ids: ["a"], embeddings: [1, 2], dim: 2 });
+  // @ts-expect-error: reports have a mechanism
+  agg.add({ metric: "m", epsilon: 1 });
   // @ts-expect-error: candidates are ids
   p.rank([1, 2], {});
   // @ts-expect-error: record fields are typed, not any

@@ -1,0 +1,289 @@
+//! Turning many reports into unbiased estimates with error bars. State is sums only, so
+//! aggregators merge by adding (any map-reduce or stream engine can run them).
+
+use serde::{Deserialize, Serialize};
+
+use super::mechanism::{duchi_c, olh_hash, olh_params, oue_pq, rr_keep, Payload, MAX_UNARY_DOMAIN};
+use crate::error::FieldError;
+use crate::manifest::{MetricDecl, MetricKind};
+
+/// One private report: what leaves the device.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    /// The metric.
+    pub metric: String,
+    /// The privacy loss of this report.
+    pub epsilon: f64,
+    /// Mechanism and perturbed data.
+    #[serde(flatten)]
+    pub payload: Payload,
+}
+
+/// The running sums of an aggregator.
+#[derive(Debug, Clone, PartialEq)]
+enum Sums {
+    Ones(u64),
+    Counts(Vec<u64>),
+    Moments { sum: f64, sum_sq: f64 },
+}
+
+/// Aggregates the reports of one metric.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Aggregator {
+    metric: MetricDecl,
+    n: u64,
+    sums: Sums,
+}
+
+/// An estimate with its standard error and 95% confidence interval.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Interval {
+    /// The unbiased estimate.
+    pub estimate: f64,
+    /// Its standard error.
+    pub stderr: f64,
+    /// estimate ± 1.96 standard errors.
+    pub ci95: [f64; 2],
+}
+
+impl Interval {
+    fn new(estimate: f64, variance: f64) -> Self {
+        let stderr = variance.max(0.0).sqrt();
+        Self {
+            estimate,
+            stderr,
+            ci95: [estimate - 1.96 * stderr, estimate + 1.96 * stderr],
+        }
+    }
+}
+
+/// One value's estimated frequency.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Frequency {
+    /// The value.
+    pub value: String,
+    /// Its estimated share of users, with error bars.
+    #[serde(flatten)]
+    pub interval: Interval,
+}
+
+/// What an aggregator estimates.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Estimate {
+    /// The metric.
+    pub metric: String,
+    /// Reports aggregated.
+    pub reports: u64,
+    /// Boolean: the share of users for whom it is true. Numeric: the mean.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mean: Option<Interval>,
+    /// Categorical: the share of users per value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frequencies: Option<Vec<Frequency>>,
+}
+
+fn bad(path: &str, message: impl Into<String>) -> FieldError {
+    FieldError::new(path, message)
+}
+
+/// Whether a categorical domain of `d` values is reported by unary encoding.
+pub fn uses_unary(d: usize) -> bool {
+    d <= MAX_UNARY_DOMAIN
+}
+
+impl Aggregator {
+    /// An empty aggregator for `metric`.
+    pub fn new(metric: MetricDecl) -> Self {
+        let sums = match &metric.kind {
+            MetricKind::Boolean => Sums::Ones(0),
+            MetricKind::Categorical { domain } => Sums::Counts(vec![0; domain.len()]),
+            MetricKind::Numeric { .. } => Sums::Moments {
+                sum: 0.0,
+                sum_sq: 0.0,
+            },
+        };
+        Self { metric, n: 0, sums }
+    }
+
+    /// The metric.
+    pub fn metric(&self) -> &MetricDecl {
+        &self.metric
+    }
+
+    /// Adds one report; a report of another metric, epsilon or mechanism is an error.
+    pub fn add(&mut self, r: &Report) -> Result<(), FieldError> {
+        if r.metric != self.metric.id {
+            return Err(bad(
+                "report.metric",
+                format!(
+                    "is \"{}\", this aggregator is for \"{}\"",
+                    r.metric, self.metric.id
+                ),
+            ));
+        }
+        if (r.epsilon - self.metric.epsilon).abs() > 1e-12 {
+            return Err(bad(
+                "report.epsilon",
+                format!("is {}, the metric's is {}", r.epsilon, self.metric.epsilon),
+            ));
+        }
+        let eps = self.metric.epsilon;
+        match (&mut self.sums, &r.payload, &self.metric.kind) {
+            (Sums::Ones(ones), Payload::RandomizedResponse { bit }, MetricKind::Boolean) => {
+                *ones += u64::from(*bit)
+            }
+            (
+                Sums::Counts(counts),
+                Payload::UnaryEncoding { ones },
+                MetricKind::Categorical { domain },
+            ) if uses_unary(domain.len()) => {
+                if let Some(&i) = ones.iter().find(|&&i| i as usize >= counts.len()) {
+                    return Err(bad(
+                        "report.ones",
+                        format!("{i} is outside the domain of {}", counts.len()),
+                    ));
+                }
+                for &i in ones {
+                    counts[i as usize] += 1;
+                }
+            }
+            (
+                Sums::Counts(counts),
+                Payload::LocalHashing { seed, value },
+                MetricKind::Categorical { domain },
+            ) if !uses_unary(domain.len()) => {
+                let (g, _) = olh_params(eps);
+                if *value >= g {
+                    return Err(bad(
+                        "report.value",
+                        format!("{value} is outside the hash range {g}"),
+                    ));
+                }
+                for (v, c) in counts.iter_mut().enumerate() {
+                    *c += u64::from(olh_hash(*seed, v as u32, g) == *value);
+                }
+            }
+            (
+                Sums::Moments { sum, sum_sq },
+                Payload::Duchi { value },
+                MetricKind::Numeric { min, max },
+            ) => {
+                let (mid, half) = ((min + max) / 2.0, (max - min) / 2.0);
+                let unit = (value - mid) / half;
+                if !unit.is_finite() || (unit.abs() - duchi_c(eps)).abs() > 1e-6 * duchi_c(eps) {
+                    return Err(bad(
+                        "report.value",
+                        "is not a report of this metric's mechanism",
+                    ));
+                }
+                *sum += unit;
+                *sum_sq += unit * unit;
+            }
+            _ => {
+                return Err(bad(
+                    "report.mechanism",
+                    "does not match the metric's type and domain",
+                ))
+            }
+        }
+        self.n += 1;
+        Ok(())
+    }
+
+    /// Adds another aggregator's sums (same metric and epsilon).
+    pub fn merge(&mut self, other: &Aggregator) -> Result<(), FieldError> {
+        if other.metric != self.metric {
+            return Err(bad("other", "aggregates another metric or epsilon"));
+        }
+        match (&mut self.sums, &other.sums) {
+            (Sums::Ones(a), Sums::Ones(b)) => *a += b,
+            (Sums::Counts(a), Sums::Counts(b)) => a.iter_mut().zip(b).for_each(|(x, y)| *x += y),
+            (Sums::Moments { sum, sum_sq }, Sums::Moments { sum: s, sum_sq: q }) => {
+                *sum += s;
+                *sum_sq += q;
+            }
+            _ => return Err(bad("other", "aggregates another metric")),
+        }
+        self.n += other.n;
+        Ok(())
+    }
+
+    /// Unbiased estimates with standard errors: the uncertainty the privacy noise adds to the
+    /// values of the users who reported (from each mechanism's exact variance).
+    pub fn estimate(&self) -> Estimate {
+        let n = self.n.max(1) as f64;
+        let eps = self.metric.epsilon;
+        let mut out = Estimate {
+            metric: self.metric.id.clone(),
+            reports: self.n,
+            mean: None,
+            frequencies: None,
+        };
+        match (&self.sums, &self.metric.kind) {
+            (Sums::Ones(ones), _) => {
+                let p = rr_keep(eps);
+                let y = *ones as f64 / n;
+                // The privacy noise: each report flips independently with p(1-p).
+                out.mean = Some(Interval::new(
+                    (y - (1.0 - p)) / (2.0 * p - 1.0),
+                    p * (1.0 - p) / (n * (2.0 * p - 1.0).powi(2)),
+                ));
+            }
+            (Sums::Counts(counts), MetricKind::Categorical { domain }) => {
+                let (p, q) = if uses_unary(domain.len()) {
+                    oue_pq(eps)
+                } else {
+                    let (g, keep) = olh_params(eps);
+                    (keep, 1.0 / f64::from(g))
+                };
+                let freqs = counts
+                    .iter()
+                    .zip(domain)
+                    .map(|(&c, value)| {
+                        let f = (c as f64 / n - q) / (p - q);
+                        let fc = f.clamp(0.0, 1.0);
+                        let var = (fc * p * (1.0 - p) + (1.0 - fc) * q * (1.0 - q))
+                            / (n * (p - q).powi(2));
+                        Frequency {
+                            value: value.clone(),
+                            interval: Interval::new(f, var),
+                        }
+                    })
+                    .collect();
+                out.frequencies = Some(freqs);
+            }
+            (Sums::Moments { sum, sum_sq }, MetricKind::Numeric { min, max }) => {
+                let (mid, half) = ((min + max) / 2.0, (max - min) / 2.0);
+                let mean = sum / n;
+                let var = (sum_sq / n - mean * mean).max(0.0) / n;
+                out.mean = Some(Interval::new(mid + half * mean, half * half * var));
+            }
+            _ => {}
+        }
+        out
+    }
+
+    /// The standard error to expect from `n` reports at `epsilon`, in the worst case over true
+    /// values (a share of 1/2 for booleans, a rare value for categories, a value at the range's
+    /// centre for numbers): calibrate a metric before shipping it.
+    pub fn expected_error(&self, n: u64, epsilon: f64) -> f64 {
+        let n = n.max(1) as f64;
+        match &self.metric.kind {
+            MetricKind::Boolean => 0.5 / ((2.0 * rr_keep(epsilon) - 1.0) * n.sqrt()),
+            MetricKind::Categorical { domain } => {
+                let (p, q) = if uses_unary(domain.len()) {
+                    oue_pq(epsilon)
+                } else {
+                    let (g, keep) = olh_params(epsilon);
+                    (keep, 1.0 / f64::from(g))
+                };
+                (q * (1.0 - q) / (n * (p - q).powi(2))).sqrt()
+            }
+            MetricKind::Numeric { min, max } => (max - min) / 2.0 * duchi_c(epsilon) / n.sqrt(),
+        }
+    }
+}

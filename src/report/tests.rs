@@ -1,0 +1,61 @@
+use serde_json::json;
+
+use super::*;
+use crate::manifest::tests::fixture;
+use crate::manifest::Manifest;
+
+fn metric(id: &str) -> MetricDecl {
+    Manifest::from_json(&fixture())
+        .unwrap()
+        .metric(id)
+        .cloned()
+        .unwrap()
+}
+
+#[test]
+fn reports_never_carry_the_true_value_and_validate_the_domain() {
+    let mut rng = SeededRandom(1);
+    let r = make_report(&metric("favourite-section"), &json!("science"), &mut rng).unwrap();
+    let text = serde_json::to_string(&r).unwrap();
+    assert!(!text.contains("science"), "{text}");
+    assert!(text.contains(r#""mechanism":"oue""#));
+    let r = make_report(&metric("minutes-read"), &json!(42.5), &mut rng).unwrap();
+    assert!(!serde_json::to_string(&r).unwrap().contains("42.5"));
+    for (m, v) in [
+        ("favourite-section", json!("gossip")),
+        ("minutes-read", json!(121)),
+        ("minutes-read", json!(-1)),
+        ("feed-helpful", json!("yes")),
+    ] {
+        assert_eq!(
+            make_report(&metric(m), &v, &mut rng).unwrap_err().path,
+            "value",
+            "{m} {v}"
+        );
+    }
+}
+
+#[test]
+fn aggregators_reject_foreign_reports_and_merge_by_sums() {
+    let mut rng = SeededRandom(2);
+    let m = metric("feed-helpful");
+    let mut a = Aggregator::new(m.clone());
+    let mut b = Aggregator::new(m.clone());
+    for i in 0..2000 {
+        let r = make_report(&m, &json!(i % 4 == 0), &mut rng).unwrap();
+        if i % 2 == 0 {
+            a.add(&r).unwrap()
+        } else {
+            b.add(&r).unwrap()
+        }
+    }
+    let mut whole = a.clone();
+    whole.merge(&b).unwrap();
+    assert_eq!(whole.estimate().reports, 2000);
+    let other = make_report(&metric("minutes-read"), &json!(3), &mut rng).unwrap();
+    assert!(a.add(&other).is_err());
+    let mut forged = make_report(&m, &json!(true), &mut rng).unwrap();
+    forged.epsilon = 0.1;
+    assert!(a.add(&forged).is_err());
+    assert!(a.merge(&Aggregator::new(metric("minutes-read"))).is_err());
+}
