@@ -431,10 +431,13 @@ impl Personalizer {
                 if !crate::report::SecureRandom::available() {
                     return Err(to_js(crate::error::ReportError::NoRandomness));
                 }
-                let mut rng = crate::report::SecureRandom::default();
                 let report = s
                     .write(|core, now| {
-                        core.plan_private_report(&metric, &value, now, &mut rng)
+                        let mut rng = s
+                            .random
+                            .try_borrow_mut()
+                            .map_err(|_| optin_error("invalid-argument", "busy"))?;
+                        core.plan_private_report(&metric, &value, now, &mut *rng)
                             .map_err(to_js)
                     })
                     .await?;

@@ -79,6 +79,8 @@ pub struct Shared {
     pub clock: Clock,
     pub listeners: Listeners,
     pub extra_problems: RefCell<Vec<String>>,
+    /// The secure generator for private reports, kept so its buffer is reused.
+    pub random: RefCell<crate::report::SecureRandom>,
     queue: RefCell<Promise>,
     channel: RefCell<Option<TabChannel>>,
     closed: Cell<bool>,
@@ -104,6 +106,7 @@ impl Shared {
             clock,
             listeners: Listeners::default(),
             extra_problems: RefCell::new(problems),
+            random: RefCell::new(crate::report::SecureRandom::default()),
             queue: RefCell::new(Promise::resolve(&JsValue::UNDEFINED)),
             channel: RefCell::new(None),
             closed: Cell::new(false),

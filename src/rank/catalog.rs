@@ -7,7 +7,9 @@
 //! `offsets` has `len + 1` non-decreasing entries ending at `feature_ids.len()`; every feature
 //! id is below `names.len()`; every number is finite; `embeddings.len() == len * dim`.
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use serde_json::Value;
 
@@ -53,7 +55,8 @@ pub struct PackedCatalog {
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
     pub(crate) ids: Vec<String>,
-    pub(crate) index: HashMap<String, u32>,
+    /// Hash of an id -> its position; collisions probe the next hash (see `position`).
+    pub(crate) index: HashMap<u64, u32, BuildHasherDefault<KeyIsHash>>,
     pub(crate) names: Vec<String>,
     pub(crate) name_index: HashMap<String, u32>,
     pub(crate) offsets: Vec<u32>,
@@ -62,11 +65,14 @@ pub struct Catalog {
     pub(crate) dim: usize,
     pub(crate) embeddings: Vec<f32>,
     pub(crate) baseline: Vec<f32>,
-    pub(crate) baseline_rank: Vec<u32>,
+    raw_baseline: Vec<f32>,
+    /// Built on first use, so loading never pays for the sort.
+    baseline_rank: OnceCell<Vec<u32>>,
     pub(crate) groups: Vec<u32>,
     pub(crate) group_names: Vec<String>,
-    /// The transpose of the features (feature -> items), for scoring sparse profiles.
-    pub(crate) postings: Postings,
+    /// The transpose of the features (feature -> items), built on the first ranking by
+    /// features, so loading stays cheap.
+    postings: OnceCell<Postings>,
 }
 
 /// Feature -> (item, value) lists in CSR form.
@@ -118,6 +124,36 @@ impl Postings {
     }
 }
 
+/// A hasher for keys that are already hashes.
+#[derive(Default)]
+pub(crate) struct KeyIsHash(u64);
+
+impl Hasher for KeyIsHash {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// A fast 64-bit hash of an id (ids are the app's public data; no need to resist collisions
+/// crafted by an adversary, and collisions are resolved by probing anyway).
+fn hash_id(id: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ id.len() as u64;
+    for chunk in id.as_bytes().chunks(8) {
+        let mut word = [0u8; 8];
+        word[..chunk.len()].copy_from_slice(chunk);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    h ^ (h >> 29)
+}
+
 fn bad(path: impl Into<String>, message: impl Into<String>) -> CatalogError {
     CatalogError(FieldError::new(path, message))
 }
@@ -129,12 +165,25 @@ impl Catalog {
         if n > MAX_ITEMS {
             return Err(bad("ids", format!("at most {MAX_ITEMS} items, got {n}")));
         }
-        let mut index = HashMap::with_capacity(n);
+        let mut index: HashMap<u64, u32, BuildHasherDefault<KeyIsHash>> =
+            HashMap::with_capacity_and_hasher(n, Default::default());
         for (i, id) in p.ids.iter().enumerate() {
             if id.is_empty() || id.len() > crate::event::MAX_ITEM_LEN {
                 return Err(bad(index_path("ids", i), "ids are 1 to 256 bytes"));
             }
-            if index.insert(id.clone(), i as u32).is_some() {
+            let mut h = hash_id(id);
+            let mut duplicate = false;
+            while let Some(&j) = index.get(&h) {
+                if p.ids[j as usize] == *id {
+                    duplicate = true;
+                    break;
+                }
+                h = h.wrapping_add(1);
+            }
+            if !duplicate {
+                index.insert(h, i as u32);
+            }
+            if duplicate {
                 return Err(bad(
                     index_path("ids", i),
                     format!("duplicate id \"{}\"", crate::validate::truncate(id, 80)),
@@ -265,15 +314,11 @@ impl Catalog {
                 }
             }
         }
-        let (baseline, baseline_rank) = scale_baseline(&raw_baseline);
-        let postings = Postings::build(
-            p.feature_names.len(),
-            &offsets,
-            &p.feature_ids,
-            &p.feature_values,
-        );
+        let baseline = scale_baseline(&raw_baseline);
         Ok(Catalog {
-            postings,
+            postings: OnceCell::new(),
+            raw_baseline,
+            baseline_rank: OnceCell::new(),
             ids: p.ids,
             index,
             names: p.feature_names,
@@ -284,7 +329,6 @@ impl Catalog {
             dim: p.dim,
             embeddings,
             baseline,
-            baseline_rank,
             groups: p.groups,
             group_names: p.group_names,
         })
@@ -410,7 +454,14 @@ impl Catalog {
 
     /// The index of an item.
     pub fn position(&self, id: &str) -> Option<u32> {
-        self.index.get(id).copied()
+        let mut h = hash_id(id);
+        while let Some(&i) = self.index.get(&h) {
+            if self.ids.get(i as usize).is_some_and(|x| x == id) {
+                return Some(i);
+            }
+            h = h.wrapping_add(1);
+        }
+        None
     }
 
     /// The id of item `i`.
@@ -435,6 +486,24 @@ impl Catalog {
             .iter()
             .copied()
             .zip(self.feature_values[start..end].iter().copied())
+    }
+
+    /// Baseline rank per item (1 = best; ties by catalog order).
+    pub fn baseline_ranks(&self) -> &[u32] {
+        self.baseline_rank
+            .get_or_init(|| rank_baseline(&self.raw_baseline))
+    }
+
+    /// The feature -> items index.
+    pub(crate) fn postings(&self) -> &Postings {
+        self.postings.get_or_init(|| {
+            Postings::build(
+                self.names.len(),
+                &self.offsets,
+                &self.feature_ids,
+                &self.feature_values,
+            )
+        })
     }
 
     /// The group name of item `i`, if groups were given.
@@ -463,24 +532,40 @@ fn finite(field: &str, values: &[f32]) -> Result<(), CatalogError> {
     }
 }
 
-/// Scales a heavy-tailed baseline (popularity) to `[0, 1]` by `log1p`, and ranks it (1 = best;
-/// ties by catalog order).
-fn scale_baseline(raw: &[f32]) -> (Vec<f32>, Vec<u32>) {
+/// Scales a heavy-tailed baseline (popularity) to `[0, 1]` by `log1p`.
+fn scale_baseline(raw: &[f32]) -> Vec<f32> {
     let min = raw.iter().copied().fold(f32::INFINITY, f32::min);
     let shifted: Vec<f32> = raw.iter().map(|&b| (b - min).max(0.0).ln_1p()).collect();
     let max = shifted.iter().copied().fold(0.0f32, f32::max);
-    let scaled: Vec<f32> = if max > 0.0 {
+    if max > 0.0 {
         shifted.iter().map(|b| b / max).collect()
     } else {
         vec![0.0; raw.len()]
-    };
-    let mut order: Vec<u32> = (0..raw.len() as u32).collect();
-    order.sort_by(|&a, &b| raw[b as usize].total_cmp(&raw[a as usize]).then(a.cmp(&b)));
+    }
+}
+
+/// Ranks the baseline: 1 = best, ties by catalog order.
+fn rank_baseline(raw: &[f32]) -> Vec<u32> {
+    // Sort (key, index) pairs, where the key's integer order is the floats' descending order.
+    let mut keyed: Vec<(u32, u32)> = raw
+        .iter()
+        .enumerate()
+        .map(|(i, &b)| {
+            let bits = b.to_bits();
+            let ascending = if bits >> 31 == 1 {
+                !bits
+            } else {
+                bits | 0x8000_0000
+            };
+            (!ascending, i as u32)
+        })
+        .collect();
+    keyed.sort_unstable();
     let mut rank = vec![0u32; raw.len()];
-    for (r, &i) in order.iter().enumerate() {
+    for (r, &(_, i)) in keyed.iter().enumerate() {
         rank[i as usize] = r as u32 + 1;
     }
-    (scaled, rank)
+    rank
 }
 
 impl ItemSource for Catalog {

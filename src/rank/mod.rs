@@ -238,7 +238,7 @@ pub fn score_all(c: &Catalog, rp: &RankProfile, w: ScoreWeights, scores: &mut Ve
     // far less work than every item's features when profiles are sparse.
     for &f in &rp.active_features {
         let weight = rp.features[f as usize];
-        let (items, values) = c.postings.of(f as usize);
+        let (items, values) = c.postings().of(f as usize);
         for (&i, v) in items.iter().zip(values) {
             if let Some(s) = scores.get_mut(i as usize) {
                 *s += weight * v;
@@ -302,7 +302,7 @@ pub fn rank_with(
         Some(list) => {
             for &i in list {
                 if !(skip_seen && rp.seen.contains(&i)) {
-                    top.push((score_one(c, rp, w, i), c.baseline_rank[i as usize], i));
+                    top.push((score_one(c, rp, w, i), c.baseline_ranks()[i as usize], i));
                 }
             }
         }
@@ -314,7 +314,7 @@ pub fn rank_with(
                 if s < threshold || (skip_seen && rp.seen.contains(&(i as u32))) {
                     continue;
                 }
-                top.push((s, c.baseline_rank[i], i as u32));
+                top.push((s, c.baseline_ranks()[i], i as u32));
                 threshold = top.threshold();
             }
         }
@@ -335,7 +335,7 @@ pub fn rank_with(
                 Some(list) => {
                     1 + list
                         .iter()
-                        .filter(|&&j| c.baseline_rank[j as usize] < brank)
+                        .filter(|&&j| c.baseline_ranks()[j as usize] < brank)
                         .count() as u32
                 }
             },

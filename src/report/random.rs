@@ -36,7 +36,9 @@ pub struct SecureRandom {
 impl SecureRandom {
     /// Whether the platform's secure source works here.
     pub fn available() -> bool {
-        getrandom::fill(&mut [0u8; 8]).is_ok()
+        use std::sync::OnceLock;
+        static AVAILABLE: OnceLock<bool> = OnceLock::new();
+        *AVAILABLE.get_or_init(|| getrandom::fill(&mut [0u8; 8]).is_ok())
     }
 }
 
