@@ -437,3 +437,50 @@ async fn bad_catalogs_and_candidates_are_errors_and_the_instance_keeps_working()
         "c is liked"
     );
 }
+
+#[wasm_bindgen_test]
+async fn audit_and_exposure_options_are_validated() {
+    let p = open().await;
+    assert!(p
+        .set_catalog(js("[{ id: 'a', group: 'wire', baseline: 3 }, { id: 'b', group: 'local', baseline: 2 }, { id: 'c', group: 'local', baseline: 1 }]"))
+        .is_ok());
+    for options in [
+        "({ exposure: { minShare: { nowhere: 0.5 } } })",
+        "({ exposure: { minShare: { local: 2 } } })",
+        "({ exposure: { most: { local: 0.5 } } })",
+        "({ exposure: 'fair' })",
+    ] {
+        let err = p
+            .rank(JsValue::NULL, js(options))
+            .err()
+            .unwrap_or(JsValue::NULL);
+        assert_eq!(code_of(&err), "invalid-argument", "{options}");
+        let err = p.audit(js(options)).err().unwrap_or(JsValue::NULL);
+        assert_eq!(code_of(&err), "invalid-argument", "{options}");
+    }
+    let err = p
+        .audit(js("({ threshold: -1 })"))
+        .err()
+        .unwrap_or(JsValue::NULL);
+    assert_eq!(code_of(&err), "invalid-argument");
+    let err = p
+        .audit(js("({ personas: ['nobody'] })"))
+        .err()
+        .unwrap_or(JsValue::NULL);
+    assert_eq!(code_of(&err), "invalid-argument");
+    // Valid rules work, and the instance is fine after the errors.
+    let ranked: js_sys::Array = p
+        .rank(
+            JsValue::NULL,
+            js("({ limit: 2, exposure: { minShare: { local: 0.5 } } })"),
+        )
+        .unwrap_or(JsValue::NULL)
+        .unchecked_into();
+    let ids: Vec<String> = ranked
+        .iter()
+        .filter_map(|r| Reflect::get(&r, &"id".into()).ok()?.as_string())
+        .collect();
+    assert_eq!(ids, ["a", "b"]);
+    let audit = p.audit(js("({ limit: 2 })")).unwrap_or(JsValue::NULL);
+    assert!(Reflect::get(&audit, &"baseline".into()).is_ok_and(|b| b.is_object()));
+}

@@ -20,7 +20,7 @@ use optin::event::Event;
 use optin::ids::SequentialIds;
 use optin::manifest::Manifest;
 use optin::personalizer::{OpenConfig, Personalizer};
-use optin::rank::{Catalog, PackedCatalog, RankOptions};
+use optin::rank::{Catalog, ExposureConstraint, PackedCatalog, RankOptions};
 use optin::store::MemoryStore;
 use serde_json::json;
 
@@ -228,6 +228,58 @@ fn metrics(lists: &[Vec<usize>], truth: &[Vec<usize>], n_items: usize) -> Metric
     }
 }
 
+/// Exposure by group (a film's first genre) in the top 10: position-discounted share over all
+/// users, divided by the group's share of the catalog.
+#[derive(Debug, Clone, serde::Serialize)]
+struct GroupExposure {
+    min_ratio: f64,
+    min_group: String,
+    groups_under_half: usize,
+    groups: usize,
+    /// (genre, catalog share, exposure / catalog share), genres of at least 1%.
+    per_group: Vec<(String, f64, f64)>,
+}
+
+fn group_exposure(lists: &[Vec<usize>], catalog: &Catalog) -> GroupExposure {
+    let names = catalog.group_names();
+    let groups = catalog.group_indices();
+    let mut share = vec![0.0; names.len()];
+    for &g in groups {
+        share[g as usize] += 1.0 / groups.len() as f64;
+    }
+    let mut exposure = vec![0.0; names.len()];
+    for list in lists {
+        for (r, &i) in list.iter().take(K_NDCG).enumerate() {
+            exposure[groups[i] as usize] += 1.0 / (r as f64 + 2.0).log2();
+        }
+    }
+    let total: f64 = exposure.iter().sum::<f64>().max(1e-12);
+    // Groups of at least 1% of the catalog, so a handful of films doesn't decide.
+    let ratios: Vec<(f64, &String)> = names
+        .iter()
+        .enumerate()
+        .filter(|(g, _)| share[*g] >= 0.01)
+        .map(|(g, n)| (exposure[g] / total / share[g], n))
+        .collect();
+    let (min_ratio, min_group) =
+        ratios.iter().copied().fold(
+            (f64::INFINITY, &names[0]),
+            |a, b| if b.0 < a.0 { b } else { a },
+        );
+    GroupExposure {
+        min_ratio,
+        min_group: min_group.clone(),
+        groups_under_half: ratios.iter().filter(|(r, _)| *r < 0.5).count(),
+        groups: ratios.len(),
+        per_group: names
+            .iter()
+            .enumerate()
+            .filter(|(g, _)| share[*g] >= 0.01)
+            .map(|(g, n)| (n.clone(), share[g], exposure[g] / total / share[g]))
+            .collect(),
+    }
+}
+
 fn top_excluding(scores: &[f64], seen: &HashSet<usize>, k: usize) -> Vec<usize> {
     let mut order: Vec<usize> = (0..scores.len()).filter(|i| !seen.contains(i)).collect();
     order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
@@ -268,12 +320,23 @@ fn engine_lists(
     train: &[Vec<(usize, i64)>],
     data: &Data,
 ) -> Vec<Vec<usize>> {
+    engine_lists_with(config, catalog, train, data, &ExposureConstraint::default())
+}
+
+fn engine_lists_with(
+    config: &Config,
+    catalog: &Catalog,
+    train: &[Vec<(usize, i64)>],
+    data: &Data,
+    exposure: &ExposureConstraint,
+) -> Vec<Vec<usize>> {
     let m = manifest(config);
     let options = RankOptions {
         limit: K_RECALL,
         explain: false,
         diversity: 0.0,
         exclude_seen: true,
+        exposure: exposure.clone(),
     };
     train
         .iter()
@@ -338,6 +401,20 @@ fn build_catalog(data: &Data, item_factors: &DMatrix<f64>, popularity: &[f64]) -
         p.embeddings
             .extend(item_factors.row(i).iter().map(|&x| x as f32));
         p.baseline.push(popularity[i] as f32);
+        // The group of a film, for the exposure check: its first genre.
+        let genre = data.genres[i]
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "genre:none".into());
+        let next = p.group_names.len() as u32;
+        let g = p.group_names.iter().position(|x| *x == genre).map_or_else(
+            || {
+                p.group_names.push(genre.clone());
+                next
+            },
+            |x| x as u32,
+        );
+        p.groups.push(g);
     }
     p.feature_names = names;
     Catalog::from_packed(p).unwrap_or_else(|e| panic!("catalog: {e}"))
@@ -553,6 +630,68 @@ pub fn run() -> Result<(), String> {
             m.ndcg10, m.ndcg10_se, m.recall20, m.hit10, m.coverage10, m.gini10
         );
     }
+    // Fairness: exposure by genre, and what a rule costs in NDCG that gives every genre of at
+    // least 3% of the catalog at least 1 of every 10 slots. (A rule of "half the catalog
+    // share" would round to zero items per list for every genre: per-list prefix rules only
+    // bite where share × length reaches 1.)
+    let c = &test_stage.catalog;
+    let n_items = c.len() as f64;
+    let mut share = vec![0.0; c.group_names().len()];
+    for &g in c.group_indices() {
+        share[g as usize] += 1.0 / n_items;
+    }
+    let rule = ExposureConstraint {
+        min: share
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| **s >= 0.03)
+            .map(|(g, _)| (g as u32, 0.1))
+            .collect(),
+        max: vec![],
+    };
+    let popularity = popularity_lists(&test_stage);
+    let personal = engine_lists(&default_config, c, &test_stage.train, &data);
+    let mitigated = engine_lists_with(&default_config, c, &test_stage.train, &data, &rule);
+    let fairness = vec![
+        (
+            "popularity",
+            metrics(&popularity, &test_stage.truth, n).ndcg10,
+            group_exposure(&popularity, c),
+        ),
+        (
+            "optin engine, default",
+            metrics(&personal, &test_stage.truth, n).ndcg10,
+            group_exposure(&personal, c),
+        ),
+        (
+            "optin engine, default + exposure rule",
+            metrics(&mitigated, &test_stage.truth, n).ndcg10,
+            group_exposure(&mitigated, c),
+        ),
+    ];
+    println!(
+        "\nExposure by genre (a film's first genre; genres of at least 1% of the catalog), top 10; rule: {} genres of >= 3% get >= 1 in 10:",
+        rule.min.len()
+    );
+    println!("| ranking | NDCG@10 | lowest exposure / catalog share | genres under half their share |\n| --- | ---: | ---: | ---: |");
+    for (name, ndcg, e) in &fairness {
+        println!(
+            "| {name} | {ndcg:.4} | {:.2} ({}) | {} of {} |",
+            e.min_ratio, e.min_group, e.groups_under_half, e.groups
+        );
+    }
+    println!("\n| genre | catalog share | popularity | optin default | optin + rule |\n| --- | ---: | ---: | ---: | ---: |");
+    for (k, (genre, share, _)) in fairness[0].2.per_group.iter().enumerate() {
+        let ratio = |r: usize| fairness[r].2.per_group.get(k).map_or(0.0, |x| x.2);
+        println!(
+            "| {} | {:.3} | {:.2} | {:.2} | {:.2} |",
+            genre.trim_start_matches("genre:"),
+            share,
+            ratio(0),
+            ratio(1),
+            ratio(2)
+        );
+    }
     let pop = rows[0].1.ndcg10;
     let als_row = rows[2].1.ndcg10;
     let engine = rows[3].1.ndcg10;
@@ -569,6 +708,7 @@ pub fn run() -> Result<(), String> {
         "defaultConfig": default_config, "tunedConfig": best_engine.1,
         "rows": rows.iter().map(|(name, m)| json!({"method": name, "metrics": m})).collect::<Vec<_>>(),
         "engineOverPopularity": engine / pop,
+        "fairness": fairness.iter().map(|(name, ndcg, e)| json!({"ranking": name, "ndcg10": ndcg, "exposure": e})).collect::<Vec<_>>(),
     });
     fs::create_dir_all("bench/out").map_err(|e| e.to_string())?;
     fs::write(

@@ -352,11 +352,15 @@ impl Personalizer {
         #[wasm_bindgen(unchecked_param_type = "RankOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let candidates = super::ranking::candidates(&candidates)?;
-        let options = super::ranking::options(&options)?;
+        let mut rank_options = super::ranking::options(&options)?;
         let now = self.shared.now()?;
-        let ranked = self
-            .shared
-            .with_core(|c| c.rank(candidates.as_deref(), &options, now).map_err(to_js))?;
+        let ranked = self.shared.with_core(|c| {
+            if options.is_object() {
+                rank_options.exposure = super::ranking::exposure(&options, c.catalog())?;
+            }
+            c.rank(candidates.as_deref(), &rank_options, now)
+                .map_err(to_js)
+        })?;
         super::ranking::via_json(&ranked)
     }
 
@@ -452,6 +456,53 @@ impl Personalizer {
         let now = self.shared.now()?;
         self.shared
             .with_core(|c| super::ranking::via_json(&c.privacy_budget(now)))
+    }
+
+    /// The exposure audit: for every sample persona, in the sandbox, how much exposure each
+    /// group of items gets in the baseline, personalized and (with `exposure`) mitigated
+    /// rankings, with flags for groups below `threshold` of their catalog share.
+    ///
+    /// ```ts
+    /// const a = p.audit({ limit: 10, threshold: 0.8, exposure: { minShare: { local: 0.3 } } });
+    /// ```
+    #[wasm_bindgen(unchecked_return_type = "Audit")]
+    pub fn audit(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "AuditOptions")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let mut audit_options = crate::personalizer::AuditOptions::default();
+        if !(options.is_undefined() || options.is_null()) {
+            let rank_options = super::ranking::options(&options)?;
+            audit_options.limit = if js_sys::Reflect::get(&options, &"limit".into())
+                .is_ok_and(|v| !v.is_undefined())
+            {
+                rank_options.limit
+            } else {
+                10
+            };
+            audit_options.personas = super::ranking::string_list(&options, "personas")?;
+            let threshold =
+                js_sys::Reflect::get(&options, &"threshold".into()).unwrap_or(JsValue::UNDEFINED);
+            if !threshold.is_undefined() {
+                audit_options.threshold = threshold
+                    .as_f64()
+                    .filter(|t| (0.0..=10.0).contains(t))
+                    .ok_or_else(|| {
+                    optin_error(
+                        "invalid-argument",
+                        "options.threshold: expected a number from 0 to 10",
+                    )
+                })?;
+            }
+        }
+        let now = self.shared.now()?;
+        let audit = self.shared.with_core(|c| {
+            if options.is_object() {
+                audit_options.exposure = super::ranking::exposure(&options, c.catalog())?;
+            }
+            c.audit(&audit_options, now).map_err(to_js)
+        })?;
+        super::ranking::via_json(&audit)
     }
 
     /// The stored events behind an interest, newest first.

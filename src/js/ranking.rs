@@ -141,7 +141,50 @@ pub fn candidates(v: &JsValue) -> Result<Option<Vec<String>>, JsValue> {
     Ok(Some(out))
 }
 
-/// Reads rank options: `{ limit, explain, diversity, excludeSeen }`.
+/// Reads `exposure: { minShare?: { group: share }, maxShare?: { group: share } }`, mapping
+/// group names to the catalog's group indices.
+pub fn exposure(
+    v: &JsValue,
+    catalog: &crate::rank::Catalog,
+) -> Result<crate::rank::ExposureConstraint, JsValue> {
+    let mut out = crate::rank::ExposureConstraint::default();
+    let e = field(v, "exposure");
+    if absent(&e) {
+        return Ok(out);
+    }
+    let json = super::convert::to_json(&e, "options.exposure", super::convert::Limits::DOCUMENT)
+        .map_err(to_js)?;
+    let bad = |m: &str| optin_error("invalid-argument", &format!("options.exposure: {m}"));
+    let map = json
+        .as_object()
+        .ok_or_else(|| bad("expected { minShare?, maxShare? }"))?;
+    for (key, shares) in map {
+        let target = match key.as_str() {
+            "minShare" => &mut out.min,
+            "maxShare" => &mut out.max,
+            other => return Err(bad(&format!("unknown field {other}"))),
+        };
+        for (group, share) in shares
+            .as_object()
+            .ok_or_else(|| bad("expected group -> share"))?
+        {
+            let g = catalog.group_index(group).ok_or_else(|| {
+                bad(&format!(
+                    "the catalog has no group \"{}\"",
+                    crate::validate::truncate(group, 80)
+                ))
+            })?;
+            let s = share
+                .as_f64()
+                .filter(|s| (0.0..=1.0).contains(s))
+                .ok_or_else(|| bad("shares are numbers from 0 to 1"))?;
+            target.push((g, s as f32));
+        }
+    }
+    Ok(out)
+}
+
+/// Reads rank options: `{ limit, explain, diversity, excludeSeen }` (exposure separately).
 pub fn options(v: &JsValue) -> Result<RankOptions, JsValue> {
     let mut o = RankOptions::default();
     if absent(v) {

@@ -299,6 +299,49 @@ export interface RankOptions {
   diversity?: number;
   /** Leave out items the user already interacted with (default false). */
   excludeSeen?: boolean;
+  /** Keep each group within its share of the results. */
+  exposure?: ExposureRule;
+}
+
+/** Minimum and maximum shares of the top `limit` per catalog group. */
+export interface ExposureRule {
+  minShare?: { [group: string]: number };
+  maxShare?: { [group: string]: number };
+}
+
+/** Options of `audit`. */
+export interface AuditOptions {
+  /** Sample personas to audit (default: all). */
+  personas?: string[];
+  /** Length of the rankings audited (default 10). */
+  limit?: number;
+  /** Flag groups whose exposure is below this fraction of their catalog share (default 0.8). */
+  threshold?: number;
+  /** Also audit the ranking mitigated by this rule. */
+  exposure?: ExposureRule;
+}
+
+/** One group's position-discounted exposure. */
+export interface GroupExposure { group: string; catalogShare: number; exposureShare: number; ratio: number }
+
+/** One ranking's exposure over all personas. */
+export interface RankingAudit { groups: GroupExposure[]; coverage: number; gini: number }
+
+/** The exposure audit. */
+export interface Audit {
+  limit: number;
+  threshold: number;
+  baseline: RankingAudit;
+  personalized: RankingAudit;
+  mitigated: RankingAudit | null;
+  personas: {
+    persona: string;
+    utilityBaseline: number;
+    utilityPersonalized: number;
+    utilityMitigated: number | null;
+    groups: GroupExposure[];
+  }[];
+  flags: { ranking: "baseline" | "personalized" | "mitigated"; persona: string | null; group: string; ratio: number }[];
 }
 
 /** Options of `preview`. */

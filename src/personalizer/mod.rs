@@ -5,6 +5,7 @@
 //! `store`). The JS layer runs plan -> commit -> apply for one operation at a time, so a plan
 //! is never applied to a state other than the one it was made from.
 
+mod audit;
 mod consent_ops;
 mod data;
 mod event_ops;
@@ -14,6 +15,7 @@ mod plan;
 mod ranking;
 mod reports;
 
+pub use audit::{Audit, AuditOptions, Flag, GroupExposure, PersonaAudit, RankingAudit};
 pub use data::{CategoryInventory, EventView, ExportData, ForgetRequest, ForgetSummary, Inventory};
 pub use event_ops::{RecordOutcome, RecordSummary};
 pub use info::{CategoryInfo, ConsentChange, Health, ModuleInfo};
@@ -278,6 +280,8 @@ impl Personalizer {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_audit;
 #[cfg(test)]
 mod tests_profile;
 #[cfg(test)]

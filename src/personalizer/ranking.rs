@@ -115,16 +115,14 @@ impl Personalizer {
         ))
     }
 
-    /// Shows what the modules would do with a sample, on a throwaway profile: the real
-    /// events, consent and storage are neither read nor written (promise 4).
-    pub fn preview(
+    /// The ranking profile a sample would give on a throwaway event log: the real events,
+    /// consent and storage are neither read nor written.
+    pub(crate) fn sandbox_profile(
         &self,
         sample: &Sample,
         modules: Option<&[String]>,
-        candidates: Option<&[String]>,
-        options: &RankOptions,
         now: Millis,
-    ) -> Result<Preview, RankError> {
+    ) -> Result<RankProfile, RankError> {
         let events: Vec<Event> = match sample {
             Sample::Persona(id) => self
                 .manifest
@@ -203,6 +201,20 @@ impl Personalizer {
             now,
         );
         let personal = RankProfile::build(&self.manifest, &profile, &self.catalog);
+        Ok(personal)
+    }
+
+    /// Shows what the modules would do with a sample, on a throwaway profile: the real
+    /// events, consent and storage are neither read nor written (promise 4).
+    pub fn preview(
+        &self,
+        sample: &Sample,
+        modules: Option<&[String]>,
+        candidates: Option<&[String]>,
+        options: &RankOptions,
+        now: Millis,
+    ) -> Result<Preview, RankError> {
+        let personal = self.sandbox_profile(sample, modules, now)?;
         let weights = ScoreWeights::from_manifest(&self.manifest);
         let indices = self.candidate_indices(candidates)?;
         let baseline = rank(

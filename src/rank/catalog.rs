@@ -515,6 +515,24 @@ impl Catalog {
             .filter(|g| !g.is_empty())
     }
 
+    /// The index of a group by name.
+    pub fn group_index(&self, name: &str) -> Option<u32> {
+        self.group_names
+            .iter()
+            .position(|g| g == name)
+            .map(|i| i as u32)
+    }
+
+    /// The group names (empty when the catalog has no groups).
+    pub fn group_names(&self) -> &[String] {
+        &self.group_names
+    }
+
+    /// The group index of each item (empty when the catalog has no groups).
+    pub fn group_indices(&self) -> &[u32] {
+        &self.groups
+    }
+
     /// The name of feature `f`.
     pub fn feature_name(&self, f: u32) -> &str {
         self.names.get(f as usize).map_or("", String::as_str)

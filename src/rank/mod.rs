@@ -6,9 +6,11 @@
 //! granted module that feeds a signal, the order is the baseline order (promise 8).
 
 mod catalog;
+mod exposure;
 mod kernel;
 
 pub use catalog::{Catalog, PackedCatalog, MAX_DIM, MAX_ITEMS};
+pub use exposure::{constrained_top_k, ExposureConstraint};
 pub use kernel::{add_dots, dot, TopK};
 
 use std::collections::{HashMap, HashSet};
@@ -29,6 +31,8 @@ pub struct RankOptions {
     pub diversity: f32,
     /// Leave out items the user already interacted with.
     pub exclude_seen: bool,
+    /// Minimum and maximum shares of the top `limit` per group.
+    pub exposure: ExposureConstraint,
 }
 
 impl Default for RankOptions {
@@ -38,6 +42,7 @@ impl Default for RankOptions {
             explain: true,
             diversity: 0.0,
             exclude_seen: false,
+            exposure: ExposureConstraint::default(),
         }
     }
 }
@@ -277,6 +282,15 @@ fn score_one(c: &Catalog, rp: &RankProfile, w: ScoreWeights, i: u32) -> f32 {
     s
 }
 
+/// The personal part of item `i`'s score (without the baseline prior): its relevance to the
+/// profile, used to measure a ranking's utility for a persona.
+pub fn affinity(c: &Catalog, rp: &RankProfile, w: ScoreWeights, i: u32) -> f32 {
+    if !rp.personalized {
+        return 0.0;
+    }
+    score_one(c, rp, w, i) - w.baseline * c.baseline[i as usize]
+}
+
 /// Ranks `candidates` (all items if `None`; indices must be valid). Ties go to the better
 /// baseline rank, then to catalog order, so results are deterministic. `scratch` is reused
 /// between calls to avoid allocating a score per item each time.
@@ -322,6 +336,35 @@ pub fn rank_with(
     let mut chosen = top.into_sorted();
     if diverse {
         chosen = mmr(c, chosen, limit, opts.diversity);
+    }
+    if !opts.exposure.is_empty() {
+        // Under exposure rules every candidate may be needed: rank them all, then re-rank.
+        let ranks = c.baseline_ranks();
+        let mut all: Vec<(f32, u32, u32)> = match candidates {
+            Some(list) => list
+                .iter()
+                .map(|&i| (score_one(c, rp, w, i), ranks[i as usize], i))
+                .collect(),
+            None => scratch
+                .iter()
+                .enumerate()
+                .map(|(i, &s)| (s, ranks[i], i as u32))
+                .collect(),
+        };
+        if skip_seen {
+            all.retain(|x| !rp.seen.contains(&x.2));
+        }
+        all.sort_unstable_by(|&a, &b| {
+            if kernel::better(a, b) {
+                std::cmp::Ordering::Less
+            } else if kernel::better(b, a) {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        });
+        let group_of = |x: &(f32, u32, u32)| c.groups.get(x.2 as usize).copied();
+        chosen = constrained_top_k(&all, &group_of, limit, &opts.exposure);
     }
     chosen
         .into_iter()

@@ -24,6 +24,7 @@ import {
   type Ranked,
   type PreviewResult,
   type Report,
+  type Audit,
   type Estimate,
   type BudgetInfo,
   Aggregator,
@@ -88,6 +89,11 @@ export async function main(): Promise<void> {
   const preview: PreviewResult = p.preview("science-fan", { limit: 5, modules: ["topics"] });
   const moved: number = preview.moves[0].to - preview.moves[0].from;
   const fromEvents: PreviewResult = p.preview([{ category: "reading", kind: "like", item: "a1" }], {});
+  const fair: Ranked[] = p.rank(null, { limit: 5, exposure: { minShare: { wire: 0.2 }, maxShare: { local: 0.8 } } });
+  const audit: Audit = p.audit({ personas: ["science-fan"], limit: 10, threshold: 0.8, exposure: { minShare: { wire: 0.3 } } });
+  const flagged: string[] = audit.flags.map((f) => f.group);
+  const cost: number | null = audit.personas[0].utilityMitigated;
+  void [fair, flagged, cost];
   const report: Report = await p.privateReport("m", "a");
   if (report.mechanism === "oue") {
     const ones: number[] = report.ones;
@@ -136,6 +142,8 @@ export async function main(): Promise<void> {
   await p.record({ category: "reading", kind: "view" });
   // @ts-expect-error: a packed catalog takes typed arrays
   p.setCatalogPacked({ ids: ["a"], embeddings: [1, 2], dim: 2 });
+  // @ts-expect-error: exposure shares are per group
+  p.rank(null, { exposure: { minShare: 0.3 } });
   // @ts-expect-error: reports have a mechanism
   agg.add({ metric: "m", epsilon: 1 });
   // @ts-expect-error: candidates are ids
