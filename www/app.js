@@ -2,6 +2,7 @@
 // Built with DOM APIs only (no innerHTML), under a CSP that allows only this origin.
 import { Personalizer, version, OptinError } from "./node_modules/optin/index.js";
 import manifest from "./manifest.json" with { type: "json" };
+import { newsCatalog } from "./catalog.js";
 
 const el = (tag, props = {}, ...children) => {
   const node = Object.assign(document.createElement(tag), props);
@@ -44,6 +45,20 @@ try {
       ...p.consentRecords().map((r) => el("li", {}, `${r.time}: ${r.module} ${r.event} (${r.method})`)),
     );
   };
+  p.setCatalog(newsCatalog());
+  const pct = (x) => `${Math.round(x * 100)}%`;
+  const audit = p.audit({ limit: 10, threshold: 0.5 });
+  document.querySelector("#audit tbody").replaceChildren(
+    ...audit.baseline.groups.map((g) => {
+      const mine = audit.personalized.groups.find((x) => x.group === g.group);
+      return el("tr", { id: `audit-${g.group}` },
+        el("th", { scope: "row" }, g.group), el("td", {}, pct(g.catalogShare)),
+        el("td", {}, pct(g.exposureShare)), el("td", {}, pct(mine ? mine.exposureShare : 0)));
+    }),
+  );
+  document.getElementById("audit-flags").textContent = audit.flags.length
+    ? `Under-exposed: ${audit.flags.map((f) => `${f.group} (${f.ranking}${f.persona ? `, ${f.persona}` : ""})`).join("; ")}`
+    : "No source gets less than half its share.";
   p.onChange(render);
   render();
 } catch (e) {

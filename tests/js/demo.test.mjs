@@ -39,6 +39,10 @@ test("demo command serves a page that loads optin and toggles consent", { timeou
     await page.waitForSelector("#status[data-version]");
     assert.match(await page.textContent("#status"), /optin \d+\.\d+\.\d+ is running/);
     assert.equal(await page.textContent("#module-topics .state"), "notGranted");
+    // The fairness audit of the sample personas is shown, one row per source.
+    assert.equal(await page.locator("#audit tbody tr").count(), 3);
+    assert.match(await page.textContent("#audit-wire"), /wire\s*\d+%\s*\d+%\s*\d+%/);
+    assert.ok((await page.textContent("#audit-flags")).length > 0);
     await page.getByRole("button", { name: "Turn on Topics you follow" }).click();
     await page.waitForFunction(() => document.querySelector("#module-topics .state")?.textContent === "granted");
     assert.equal(await page.locator("#records li").count(), 1);
