@@ -3,36 +3,23 @@
 // vocabulary, 32-dim embeddings), top 20 with reasons; also packed catalog load and package
 // size. Prints a table and writes bench/out/rank.json. Not a test: it measures.
 //   node bench/rank.bench.mjs     (after ./scripts/build.sh)
-import { mkdirSync, mkdtempSync, cpSync, writeFileSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, writeFileSync, readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { serve } from "../scripts/serve.mjs";
-import { launch } from "../tests/js/browser.mjs";
+import { root, runPage } from "./page.mjs";
 
-const root = new URL("..", import.meta.url).pathname;
-const site = mkdtempSync(join(tmpdir(), "optin-rank-bench-"));
-cpSync(join(root, "pkg"), join(site, "node_modules", "optin"), { recursive: true });
-cpSync(join(root, "bench/rank.page.js"), join(site, "main.js"));
-writeFileSync(join(site, "manifest.json"), JSON.stringify({
+const manifest = {
   policyVersion: "bench",
   controller: { name: "bench", contact: "bench@example.com" },
   dataCategories: { reading: { label: "Reading" } },
   modules: [{ id: "bench", title: "Bench", purpose: "Benchmark", benefit: "Numbers", uses: ["reading"], retentionDays: 30, signals: ["features", "embedding"], featureWeight: 0.5 }],
-}));
-writeFileSync(join(site, "index.html"), `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="./main.js"></script>`);
+};
 
 const shipped = ["index.js", "optin_bg.js", "optin_wasm.js"].map((f) => readFileSync(join(root, "pkg", f)));
 const packageGzip = gzipSync(Buffer.concat(shipped), { level: 9 }).length;
 
-const server = await serve(site);
-const browser = await launch();
-try {
-  const page = await browser.context.newPage();
-  page.on("pageerror", (e) => console.error("page error:", e));
-  await page.goto(server.url + "index.html");
-  await page.waitForFunction(() => window.bench);
-  const rows = await page.evaluate(() => window.bench());
+const rows = await runPage({ script: "bench/rank.page.js", manifest, fn: "bench" });
+{
   const targets = { 1000: null, 10000: 0.12, 100000: 1.2 };
   const loadTargets = { 1000: null, 10000: 3, 100000: 25 };
   console.log("rank top 20 with reasons, headless Chromium, medians");
@@ -45,8 +32,4 @@ try {
   mkdirSync(join(root, "bench/out"), { recursive: true });
   writeFileSync(join(root, "bench/out/rank.json"), JSON.stringify({ rows, packageGzipBytes: packageGzip, at: new Date().toISOString() }, null, 2));
   console.log("wrote bench/out/rank.json");
-} finally {
-  await browser.close();
-  await server.close();
-  rmSync(site, { recursive: true, force: true });
 }

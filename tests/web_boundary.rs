@@ -458,6 +458,11 @@ async fn audit_and_exposure_options_are_validated() {
         let err = p.audit(js(options)).err().unwrap_or(JsValue::NULL);
         assert_eq!(code_of(&err), "invalid-argument", "{options}");
     }
+    let both = js("({ diversity: 0.5, exposure: { minShare: { local: 0.5 } } })");
+    assert_eq!(
+        code_of(&p.rank(JsValue::NULL, both).err().unwrap_or(JsValue::NULL)),
+        "invalid-argument"
+    );
     let err = p
         .audit(js("({ threshold: -1 })"))
         .err()

@@ -112,45 +112,42 @@ impl Ledger {
             .collect()
     }
 
-    /// Whether `module`'s last readable record is a grant followed by an unreadable or missing
-    /// record (so the grant is not trusted).
-    pub fn grant_distrusted(&self, module: &str) -> bool {
+    /// Whether an unreadable or missing record follows `module`'s last readable one (or, when
+    /// it has none, stands anywhere): then its true state is unknown.
+    fn unknown(&self, module: &str) -> bool {
         match self.records.iter().rposition(|r| r.module == module) {
-            Some(i) => {
-                self.records[i].event == ConsentEvent::Given && self.gaps.iter().any(|&g| g > i)
-            }
-            None => false,
+            Some(i) => self.gaps.iter().any(|&g| g > i),
+            None => !self.gaps.is_empty(),
         }
     }
 
-    /// The states that decide what to *delete*. A module whose state is unknown (an
-    /// unreadable or missing record follows its last readable one) counts as granted here:
-    /// its data is kept, within its retention, and unused (see [`Ledger::states`]) until the
-    /// user decides again. Data is never erased because something couldn't be read.
+    /// Whether `module`'s last readable record is a grant whose state is unknown (so the grant
+    /// is not trusted).
+    pub fn grant_distrusted(&self, module: &str) -> bool {
+        self.last_for(module)
+            .is_some_and(|r| r.event == ConsentEvent::Given)
+            && self.unknown(module)
+    }
+
+    /// The states that decide what to *delete*. A module whose state is unknown counts as
+    /// granted here: its data is kept, within its retention, and unused (see
+    /// [`Ledger::states`]) until the user decides again. Data is never erased because
+    /// something couldn't be read.
     pub fn states_for_erasure(
         &self,
         manifest: &Manifest,
         notices: &[String],
         now: Millis,
     ) -> BTreeMap<String, ConsentState> {
-        manifest
+        let mut states = self.states(manifest, notices, now);
+        for m in manifest
             .modules
             .iter()
-            .zip(notices)
-            .map(|(m, n)| {
-                let last = self.records.iter().rposition(|r| r.module == m.id);
-                let unknown = match last {
-                    Some(i) => self.gaps.iter().any(|&g| g > i),
-                    None => !self.gaps.is_empty(),
-                };
-                let state = if unknown && !m.essential {
-                    ConsentState::Granted
-                } else {
-                    derive_state(manifest, m, n, &self.records, &self.gaps, now)
-                };
-                (m.id.clone(), state)
-            })
-            .collect()
+            .filter(|m| !m.essential && self.unknown(&m.id))
+        {
+            states.insert(m.id.clone(), ConsentState::Granted);
+        }
+        states
     }
 
     /// Grants that no longer hold and have no record saying so yet: `(module index, event)`

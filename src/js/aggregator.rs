@@ -3,9 +3,8 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::convert::{to_json, Limits};
+use super::convert::{to_js_value, to_json, Limits};
 use super::error::{optin_error, to_js};
-use super::ranking::via_json;
 use crate::manifest::MetricDecl;
 use crate::report::{Aggregator as Core, Report};
 
@@ -57,7 +56,7 @@ impl Aggregator {
     /// Unbiased estimates with standard errors and 95% confidence intervals.
     #[wasm_bindgen(unchecked_return_type = "Estimate")]
     pub fn estimate(&self) -> Result<JsValue, JsValue> {
-        via_json(&self.inner.estimate())
+        to_js_value(&self.inner.estimate())
     }
 
     /// The standard error to expect from `n` reports at `epsilon` (default: the metric's),

@@ -341,7 +341,9 @@ impl IdbStore {
             }
         }
         // 2. One transaction, every request issued synchronously.
-        let generation = self.stored_generation().await?.max(self.known_generation()) + 1.0;
+        // Writes run under the namespace lock after `refresh_if_stale` read the stored
+        // generation, so the one this instance knows is current.
+        let generation = self.known_generation() + 1.0;
         let (tx, records, meta) = self
             .transaction(IdbTransactionMode::Readwrite)
             .map_err(fail)?;

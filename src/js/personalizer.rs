@@ -357,11 +357,17 @@ impl Personalizer {
         let ranked = self.shared.with_core(|c| {
             if options.is_object() {
                 rank_options.exposure = super::ranking::exposure(&options, c.catalog())?;
+                if !rank_options.exposure.is_empty() && rank_options.diversity > 0.0 {
+                    return Err(optin_error(
+                        "invalid-argument",
+                        "options: diversity and exposure rules can't be combined yet",
+                    ));
+                }
             }
             c.rank(candidates.as_deref(), &rank_options, now)
                 .map_err(to_js)
         })?;
-        super::ranking::via_json(&ranked)
+        super::convert::to_js_value(&ranked)
     }
 
     /// The sandbox: what the modules would do for a sample persona (by id) or given events,
@@ -405,7 +411,7 @@ impl Personalizer {
             )
             .map_err(to_js)
         })?;
-        super::ranking::via_json(&preview)
+        super::convert::to_js_value(&preview)
     }
 
     /// A locally differentially private report of `value` for a declared metric: only while a
@@ -445,7 +451,7 @@ impl Personalizer {
                             .map_err(to_js)
                     })
                     .await?;
-                super::ranking::via_json(&report)
+                super::convert::to_js_value(&report)
             })
         })
     }
@@ -455,7 +461,7 @@ impl Personalizer {
     pub fn privacy_budget(&self) -> Result<JsValue, JsValue> {
         let now = self.shared.now()?;
         self.shared
-            .with_core(|c| super::ranking::via_json(&c.privacy_budget(now)))
+            .with_core(|c| super::convert::to_js_value(&c.privacy_budget(now)))
     }
 
     /// The exposure audit: for every sample persona, in the sandbox, how much exposure each
@@ -502,7 +508,7 @@ impl Personalizer {
             }
             c.audit(&audit_options, now).map_err(to_js)
         })?;
-        super::ranking::via_json(&audit)
+        super::convert::to_js_value(&audit)
     }
 
     /// The stored events behind an interest, newest first.

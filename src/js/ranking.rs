@@ -109,6 +109,8 @@ pub fn packed(v: &JsValue) -> Result<PackedCatalog, JsValue> {
 }
 
 /// Reads candidate ids (`undefined` or `null`: the whole catalog).
+/// (Entry by entry, unlike the catalog's ids: a joined string would coerce `[1, 2]` to ids and
+/// turn a type error into `unknown-item`.)
 pub fn candidates(v: &JsValue) -> Result<Option<Vec<String>>, JsValue> {
     if absent(v) {
         return Ok(None);
@@ -243,10 +245,4 @@ pub fn string_list(v: &JsValue, key: &str) -> Result<Option<Vec<String>>, JsValu
             &format!("options.{key}: expected an array of strings"),
         )
     })
-}
-
-/// Returns a serializable value to JS through one JSON string (faster than building objects).
-pub fn via_json<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    let text = serde_json::to_string(value).map_err(|e| optin_error("internal", &e.to_string()))?;
-    js_sys::JSON::parse(&text)
 }

@@ -299,7 +299,7 @@ export interface RankOptions {
   diversity?: number;
   /** Leave out items the user already interacted with (default false). */
   excludeSeen?: boolean;
-  /** Keep each group within its share of the results. */
+  /** Keep each group within its share of the results (not together with `diversity`). */
   exposure?: ExposureRule;
 }
 

@@ -1,6 +1,6 @@
 //! Deriving the profile from the stored events.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
@@ -143,7 +143,10 @@ fn derive_module(
     // Newest first: the interaction-count half-life counts back from the latest event.
     events.sort_by(|a, b| b.at.cmp(&a.at).then(b.id.cmp(&a.id)));
     // feature -> (weight, events, weight per category)
-    let mut weights: BTreeMap<String, (f64, usize, BTreeMap<&str, f64>)> = BTreeMap::new();
+    // feature -> (weight, events, weight per data category in `module.uses` order). Looked up
+    // before inserting, so a feature's name is allocated once, not once per event.
+    let mut weights: HashMap<String, (f64, usize, Vec<f64>)> = HashMap::new();
+    let categories = module.uses.len();
     let wants_features = module.signals.contains(&Signal::Features);
     let wants_embedding = module.signals.contains(&Signal::Embedding);
     let mut liked = Mean::default();
@@ -153,6 +156,12 @@ fn derive_module(
     let mut seen = BTreeSet::new();
     for (rank, e) in events.iter().enumerate() {
         let d = decay(module, now - e.at, rank) * e.weight;
+        // Events here are all of categories the module uses (filtered above).
+        let category = module
+            .uses
+            .iter()
+            .position(|c| *c == e.category)
+            .unwrap_or(0);
         seen.insert(e.item.as_str());
         if e.weight < 0.0 {
             disliked.insert(e.item.clone());
@@ -160,12 +169,16 @@ fn derive_module(
         if wants_features {
             event_features(e, items, &mut |f, v| {
                 if !blocked.contains(f) {
-                    let w = weights
-                        .entry(f.to_owned())
-                        .or_insert((0.0, 0, BTreeMap::new()));
-                    w.0 += d * v;
-                    w.1 += 1;
-                    *w.2.entry(e.category.as_str()).or_insert(0.0) += (d * v).abs();
+                    if !weights.contains_key(f) {
+                        weights.insert(f.to_owned(), (0.0, 0, vec![0.0; categories]));
+                    }
+                    if let Some(w) = weights.get_mut(f) {
+                        w.0 += d * v;
+                        w.1 += 1;
+                        if let Some(c) = w.2.get_mut(category) {
+                            *c += (d * v).abs();
+                        }
+                    }
                 }
             });
         }
@@ -191,9 +204,10 @@ fn derive_module(
             weight,
             events,
             category: by_category
-                .into_iter()
-                .max_by(|a, b| a.1.total_cmp(&b.1))
-                .map(|(c, _)| c.to_owned())
+                .iter()
+                .enumerate()
+                .max_by(|a, b| a.1.total_cmp(b.1))
+                .and_then(|(c, _)| module.uses.get(c).cloned())
                 .unwrap_or_default(),
         })
         .collect();

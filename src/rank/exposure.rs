@@ -5,7 +5,7 @@
 //! share gets at most `floor(max_g · k)` items. Within those rules the order is by score.
 //! When a rule can't be met (not enough items of a group), the best remaining item is taken.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 /// Minimum and maximum shares per group index.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -24,6 +24,9 @@ impl ExposureConstraint {
 }
 
 /// Picks `k` of `sorted` (best first; `group_of` gives each item's group) under `c`.
+///
+/// One forward pass: the next item of a group, and the next item of any group that is not
+/// capped, only ever move forward (a capped group stays capped), so cursors replace rescans.
 pub fn constrained_top_k<T: Copy>(
     sorted: &[T],
     group_of: &dyn Fn(&T) -> Option<u32>,
@@ -31,67 +34,67 @@ pub fn constrained_top_k<T: Copy>(
     c: &ExposureConstraint,
 ) -> Vec<T> {
     let k = k.min(sorted.len());
-    let mut taken: HashSet<usize> = HashSet::with_capacity(k);
+    let mut taken = vec![false; sorted.len()];
     let mut out = Vec::with_capacity(k);
-    let mut counts: std::collections::HashMap<u32, usize> = Default::default();
-    let cap = |g: u32| {
-        c.max
-            .iter()
-            .find(|(x, _)| *x == g)
-            .map(|(_, s)| (s * k as f32 + 1e-6).floor() as usize)
-    };
-    let next_of = |group: Option<u32>,
-                   taken: &HashSet<usize>,
-                   counts: &std::collections::HashMap<u32, usize>| {
-        sorted.iter().enumerate().position(|(i, item)| {
-            if taken.contains(&i) {
-                return false;
-            }
-            let g = group_of(item);
-            match group {
-                Some(want) => g == Some(want),
-                None => g.is_none_or(|g| {
-                    cap(g).is_none_or(|m| counts.get(&g).copied().unwrap_or(0) < m)
-                }),
-            }
-        })
-    };
+    let mut counts: HashMap<u32, usize> = HashMap::new();
+    let mut group_cursor: HashMap<u32, usize> = HashMap::new();
+    let mut any_cursor = 0;
+    let cap = |g: u32| c.max.iter().find(|(x, _)| *x == g).map(|(_, s)| due(*s, k));
     for r in 1..=k {
-        // The group furthest below its floor for this prefix, if any, goes first.
         let count = |g: &u32| counts.get(g).copied().unwrap_or(0);
-        let due = |share: f32, len: usize| (share * len as f32 + 1e-6).floor() as usize;
-        let mut deficit = c
-            .min
-            .iter()
-            .filter(|(g, share)| count(g) < due(*share, r))
-            .filter_map(|(g, _)| next_of(Some(*g), &taken, &counts))
-            .min();
-        // Lookahead: when the slots left are no more than the items still owed at k, serve the
-        // groups that are owed now (otherwise shares of 1 in k all fall due at the last slot).
+        // The next untaken item of group `g`, advancing its cursor past taken and other items.
+        let mut next_in = |g: u32| -> Option<usize> {
+            let cursor = group_cursor.entry(g).or_insert(0);
+            while *cursor < sorted.len()
+                && (taken[*cursor] || group_of(&sorted[*cursor]) != Some(g))
+            {
+                *cursor += 1;
+            }
+            (*cursor < sorted.len()).then_some(*cursor)
+        };
+        // The group furthest below its floor for this prefix goes first; with lookahead, when
+        // the slots left are no more than the items still owed at k, owed groups go first
+        // (otherwise shares of 1 in k all fall due at the last slot).
         let owed: usize = c
             .min
             .iter()
             .map(|(g, share)| due(*share, k).saturating_sub(count(g)))
             .sum();
-        if deficit.is_none() && owed > 0 && owed > k - r {
-            deficit = c
-                .min
-                .iter()
-                .filter(|(g, share)| count(g) < due(*share, k))
-                .filter_map(|(g, _)| next_of(Some(*g), &taken, &counts))
-                .min();
+        let length = if owed > 0 && owed > k - r { k } else { r };
+        let mut deficit = None;
+        for (g, share) in &c.min {
+            if count(g) < due(*share, length) {
+                if let Some(i) = next_in(*g) {
+                    deficit = Some(deficit.map_or(i, |d: usize| d.min(i)));
+                }
+            }
         }
-        let pick = deficit
-            .or_else(|| next_of(None, &taken, &counts))
-            .or_else(|| (0..sorted.len()).find(|i| !taken.contains(i)));
+        let pick = deficit.or_else(|| {
+            while any_cursor < sorted.len() {
+                let i = any_cursor;
+                let blocked =
+                    group_of(&sorted[i]).is_some_and(|g| cap(g).is_some_and(|m| count(&g) >= m));
+                if !taken[i] && !blocked {
+                    return Some(i);
+                }
+                any_cursor += 1;
+            }
+            // Every rule is met or impossible: the best item left, whatever its group.
+            taken.iter().position(|t| !t)
+        });
         let Some(i) = pick else { break };
-        taken.insert(i);
+        taken[i] = true;
         if let Some(g) = group_of(&sorted[i]) {
             *counts.entry(g).or_insert(0) += 1;
         }
         out.push(sorted[i]);
     }
     out
+}
+
+/// Items a share of `len` positions requires.
+fn due(share: f32, len: usize) -> usize {
+    (share * len as f32 + 1e-6).floor() as usize
 }
 
 #[cfg(test)]

@@ -310,46 +310,54 @@ pub fn rank_with(
     } else {
         limit
     };
-    let mut top = TopK::new(pool);
     let skip_seen = opts.exclude_seen && !rp.seen.is_empty();
-    match candidates {
-        Some(list) => {
-            for &i in list {
-                if !(skip_seen && rp.seen.contains(&i)) {
-                    top.push((score_one(c, rp, w, i), c.baseline_ranks()[i as usize], i));
+    let chosen = if opts.exposure.is_empty() {
+        let mut top = TopK::new(pool);
+        match candidates {
+            Some(list) => {
+                for &i in list {
+                    if !(skip_seen && rp.seen.contains(&i)) {
+                        top.push((score_one(c, rp, w, i), c.baseline_ranks()[i as usize], i));
+                    }
+                }
+            }
+            None => {
+                score_all(c, rp, w, scratch);
+                let ranks = c.baseline_ranks();
+                let mut threshold = top.threshold();
+                for (i, &s) in scratch.iter().enumerate() {
+                    // Most items fall below the k-th best so far: one comparison rejects them.
+                    if s < threshold || (skip_seen && rp.seen.contains(&(i as u32))) {
+                        continue;
+                    }
+                    top.push((s, ranks[i], i as u32));
+                    threshold = top.threshold();
                 }
             }
         }
-        None => {
-            score_all(c, rp, w, scratch);
-            let mut threshold = top.threshold();
-            for (i, &s) in scratch.iter().enumerate() {
-                // Most items fall below the k-th best so far: one comparison rejects them.
-                if s < threshold || (skip_seen && rp.seen.contains(&(i as u32))) {
-                    continue;
-                }
-                top.push((s, c.baseline_ranks()[i], i as u32));
-                threshold = top.threshold();
-            }
+        let chosen = top.into_sorted();
+        if diverse {
+            mmr(c, chosen, limit, opts.diversity)
+        } else {
+            chosen
         }
-    }
-    let mut chosen = top.into_sorted();
-    if diverse {
-        chosen = mmr(c, chosen, limit, opts.diversity);
-    }
-    if !opts.exposure.is_empty() {
-        // Under exposure rules every candidate may be needed: rank them all, then re-rank.
+    } else {
+        // Under exposure rules any candidate may be needed: order them all, then re-rank.
+        // (Diversity is not combined with them; the JS layer refuses both at once.)
         let ranks = c.baseline_ranks();
         let mut all: Vec<(f32, u32, u32)> = match candidates {
             Some(list) => list
                 .iter()
                 .map(|&i| (score_one(c, rp, w, i), ranks[i as usize], i))
                 .collect(),
-            None => scratch
-                .iter()
-                .enumerate()
-                .map(|(i, &s)| (s, ranks[i], i as u32))
-                .collect(),
+            None => {
+                score_all(c, rp, w, scratch);
+                scratch
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &s)| (s, ranks[i], i as u32))
+                    .collect()
+            }
         };
         if skip_seen {
             all.retain(|x| !rp.seen.contains(&x.2));
@@ -364,8 +372,8 @@ pub fn rank_with(
             }
         });
         let group_of = |x: &(f32, u32, u32)| c.groups.get(x.2 as usize).copied();
-        chosen = constrained_top_k(&all, &group_of, limit, &opts.exposure);
-    }
+        constrained_top_k(&all, &group_of, limit, &opts.exposure)
+    };
     chosen
         .into_iter()
         .enumerate()
