@@ -214,7 +214,7 @@ export interface CategoryInventory {
   retentionDays: number | null;
   /** The granted modules that use it. */
   modules: string[];
-  /** Events dropped because no granted module used the category. */
+  /** Events dropped since `open` because no granted module used the category (never stored). */
   dropped: number;
 }
 

@@ -84,7 +84,8 @@ pub struct CategoryInventory {
     pub retention_days: Option<u32>,
     /// The granted modules that use it.
     pub modules: Vec<String>,
-    /// Events of this category dropped because no granted module used it.
+    /// Events of this category dropped since open because no granted module used it
+    /// (counted in memory only).
     pub dropped: u64,
 }
 

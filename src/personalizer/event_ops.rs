@@ -147,7 +147,7 @@ impl Personalizer {
             self.put_next_event_id(&mut b, next_id);
         }
         if dropped != self.dropped {
-            self.put_dropped(&mut b, dropped);
+            self.count_dropped(&mut b, dropped);
         }
         if !b.batch.is_empty() {
             self.schema(&mut b);

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{BLOCKS_KEY, CONSENT_HEAD_KEY, DROPPED_KEY, NEXT_EVENT_KEY};
+use super::{BLOCKS_KEY, CONSENT_HEAD_KEY, NEXT_EVENT_KEY};
 use crate::consent::{parse_record, ConsentRecord, Ledger};
 use crate::error::StoreError;
 use crate::profile::{EventLog, StoredEvent};
@@ -16,7 +16,6 @@ pub(super) struct Loaded {
     pub log: EventLog,
     pub next_event_id: u64,
     pub blocks: BTreeSet<String>,
-    pub dropped: BTreeMap<String, u64>,
     pub budget: super::BudgetState,
     pub unreadable: Vec<String>,
     pub schema_written: bool,
@@ -41,7 +40,6 @@ pub(super) fn read(entries: Vec<(String, Vec<u8>)>) -> Loaded {
         log: EventLog::default(),
         next_event_id: 0,
         blocks: BTreeSet::new(),
-        dropped: BTreeMap::new(),
         budget: Default::default(),
         unreadable: Vec::new(),
         schema_written: false,
@@ -111,8 +109,6 @@ pub(super) fn read(entries: Vec<(String, Vec<u8>)>) -> Loaded {
                     .problems
                     .push("the list of blocked features is unreadable".into()),
             }
-        } else if key == DROPPED_KEY {
-            l.dropped = serde_json::from_slice(&bytes).unwrap_or_default();
         } else if key == super::BUDGET_KEY {
             match serde_json::from_slice(&bytes) {
                 Ok(b) => l.budget = b,

@@ -37,8 +37,6 @@ use crate::time::Millis;
 pub const CONSENT_HEAD_KEY: &str = "meta/consent-head";
 /// Key of the next event id.
 pub const NEXT_EVENT_KEY: &str = "meta/next-event";
-/// Key of the dropped-event counts.
-pub const DROPPED_KEY: &str = "meta/dropped";
 /// Key of the user's blocked features.
 pub const BLOCKS_KEY: &str = "blocks";
 /// Default cap of stored events per data category.
@@ -125,7 +123,7 @@ impl Personalizer {
                 .max(loaded.log.max_id().map_or(0, |m| m + 1)),
             log: loaded.log,
             blocks: loaded.blocks,
-            dropped: loaded.dropped,
+            dropped: BTreeMap::new(),
             unreadable: loaded.unreadable,
             schema_written: loaded.schema_written,
             read_only: loaded.read_only,

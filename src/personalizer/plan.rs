@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Personalizer, BLOCKS_KEY, DROPPED_KEY, NEXT_EVENT_KEY};
+use super::{Personalizer, BLOCKS_KEY, NEXT_EVENT_KEY};
 use crate::consent::ConsentRecord;
 use crate::profile::{page_key, PageEditor, StoredEvent};
 use crate::store::{category_prefix, WriteBatch, WriteOp, SCHEMA_KEY, SCHEMA_VERSION};
@@ -148,9 +148,9 @@ impl Personalizer {
         b.effects.push(Effect::SetBlocks(blocks));
     }
 
-    /// Persists the dropped-event counts.
-    pub(crate) fn put_dropped(&self, b: &mut Builder, dropped: BTreeMap<String, u64>) {
-        b.put_json(DROPPED_KEY, &dropped);
+    /// Updates the dropped-event counts, in memory only: storing them would keep, without
+    /// consent, a trace that the user did something in a category (say, read about health).
+    pub(crate) fn count_dropped(&self, b: &mut Builder, dropped: BTreeMap<String, u64>) {
         b.effects.push(Effect::SetDropped(dropped));
     }
 
