@@ -1,66 +1,100 @@
-// The demo page: loads optin as installed from npm, shows the modules and their consent.
-// Built with DOM APIs only (no innerHTML), under a CSP that allows only this origin.
+// The demo: a small news site built on optin exactly as installed from npm. Everything the
+// page shows comes from optin's API; the page sends nothing and loads nothing after start-up.
 import { Personalizer, version, OptinError } from "./node_modules/optin/index.js";
 import manifest from "./manifest.json" with { type: "json" };
 import { newsCatalog } from "./catalog.js";
-
-const el = (tag, props = {}, ...children) => {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children);
-  return node;
-};
+import { LOCALES, initialLocale, translator } from "./i18n.js";
+import { el } from "./ui.js";
+import { renderConsent } from "./consent.js";
+import { renderPreview } from "./preview.js";
+import { renderFeed } from "./feed.js";
+import { renderYourData } from "./your-data.js";
+import { renderReports } from "./reports.js";
+import { renderFairness } from "./fairness.js";
 
 const status = document.getElementById("status");
-try {
-  const p = await Personalizer.open(manifest, { storage: "memory" });
-  status.textContent = `optin ${version()} is running in this page.`;
-  status.dataset.version = version();
+const live = document.getElementById("live");
 
-  const render = () => {
-    const list = document.getElementById("modules");
-    list.replaceChildren(
-      ...p.modules().map((m) => {
-        const on = m.state === "granted";
-        const item = el(
-          "li",
-          { id: `module-${m.id}` },
-          el("h3", {}, m.title),
-          el("p", {}, m.purpose),
-          el("p", { className: "meta" },
-            m.essential ? "Always on: uses no personal data." :
-            `Uses: ${m.uses.map((u) => u.label).join(", ")}. Kept ${m.retentionDays} days, on this device only.`),
-          el("p", {}, "State: ", el("span", { className: "state" }, m.state)),
-        );
-        if (!m.essential) {
-          const button = el("button", { type: "button", textContent: on ? `Turn off ${m.title}` : `Turn on ${m.title}` });
-          button.addEventListener("click", async () => {
-            await (on ? p.revoke(m.id) : p.grant(m.id));
-          });
-          item.append(button);
-        }
-        return item;
-      }),
-    );
-    document.getElementById("records").replaceChildren(
-      ...p.consentRecords().map((r) => el("li", {}, `${r.time}: ${r.module} ${r.event} (${r.method})`)),
-    );
+const app = {
+  manifest,
+  stories: new Map(newsCatalog().map((s) => [s.id, s])),
+  locale: initialLocale(),
+  t: translator("en"),
+  /** Stories opened in this page view (kept in memory only). */
+  read: new Set(),
+  openWhy: new Set(),
+  openNotices: new Set(),
+  openInterests: new Set(),
+  /** Reports made in this page view, to show what they contain. */
+  reports: new Map(),
+  persona: undefined,
+  announce(message) {
+    live.textContent = message;
+  },
+  fail(error) {
+    const t = app.t;
+    status.textContent = error instanceof OptinError
+      ? t("refused", { code: error.code, message: error.message })
+      : t("failed", { error: String(error) });
+    status.dataset.error = error?.code ?? "error";
+  },
+  render() {},
+};
+
+/** The page's fixed texts: elements marked `data-text="key"`. */
+function renderChrome() {
+  document.documentElement.lang = app.locale;
+  for (const node of document.querySelectorAll("[data-text]")) node.textContent = app.t(node.dataset.text);
+  document.getElementById("nav").setAttribute("aria-label", app.t("nav"));
+}
+
+function renderStatus() {
+  const { p, t } = app;
+  const health = p.health();
+  const notes = [t("running", { version: version() })];
+  if (p.storage === "memory") notes.push(t("memoryOnly"));
+  if (!health.ok) notes.push(t("storageProblem", { problems: health.problems.join("; ") }));
+  status.textContent = notes.join(" ");
+  status.dataset.version = version();
+}
+
+function languageSwitch() {
+  const select = document.getElementById("language");
+  select.replaceChildren(...Object.entries(LOCALES).map(([code, name]) => el("option", { value: code, lang: code, selected: code === app.locale }, name)));
+  select.addEventListener("change", () => {
+    app.locale = select.value;
+    app.t = translator(app.locale);
+    app.render();
+  });
+}
+
+try {
+  app.t = translator(app.locale);
+  renderChrome();
+  app.p = await Personalizer.open(manifest, { locale: app.locale });
+  app.p.setCatalog([...app.stories.values()].map(({ id, features, embedding, baseline, group }) => ({ id, features, embedding, baseline, group })));
+  app.render = () => {
+    renderChrome();
+    renderStatus();
+    renderConsent(app);
+    renderPreview(app);
+    renderFeed(app);
+    renderYourData(app);
+    renderReports(app);
+    renderFairness(app);
   };
-  p.setCatalog(newsCatalog());
-  const pct = (x) => `${Math.round(x * 100)}%`;
-  const audit = p.audit({ limit: 10, threshold: 0.5 });
-  document.querySelector("#audit tbody").replaceChildren(
-    ...audit.baseline.groups.map((g) => {
-      const mine = audit.personalized.groups.find((x) => x.group === g.group);
-      return el("tr", { id: `audit-${g.group}` },
-        el("th", { scope: "row" }, g.group), el("td", {}, pct(g.catalogShare)),
-        el("td", {}, pct(g.exposureShare)), el("td", {}, pct(mine ? mine.exposureShare : 0)));
-    }),
-  );
-  document.getElementById("audit-flags").textContent = audit.flags.length
-    ? `Under-exposed: ${audit.flags.map((f) => `${f.group} (${f.ranking}${f.persona ? `, ${f.persona}` : ""})`).join("; ")}`
-    : "No source gets less than half its share.";
-  p.onChange(render);
-  render();
+  app.p.onChange((change) => {
+    if (change.type === "erased") {
+      app.read.clear();
+      app.reports.clear();
+    }
+    app.render();
+  });
+  languageSwitch();
+  app.render();
+  // The consent summary is on screen: that starts the time-to-decision metric (on device).
+  await app.p.noticeViewed();
+  document.body.dataset.ready = "true";
 } catch (e) {
-  status.textContent = e instanceof OptinError ? `optin refused to start: ${e.code}: ${e.message}` : `optin failed to load: ${e}`;
+  app.fail(e);
 }
