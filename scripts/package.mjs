@@ -4,7 +4,7 @@
 // ourselves from bytes inlined in optin_wasm.js, so the same package works in a plain
 // <script type="module"> page, in Vite and in Node ESM, and never makes a network request
 // (promise 5), not even for its own module. Then pkg.json's fields are merged in.
-import { readFileSync, writeFileSync, rmSync, existsSync } from "node:fs";
+import { readFileSync, writeFileSync, rmSync, existsSync, copyFileSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { deflateRawSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
@@ -13,6 +13,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const pkg = join(root, "pkg");
 
 const entry = readFileSync(join(pkg, "optin.js"), "utf8");
+// `rank` decodes packed results in JS (see src/js/rank_packed.rs).
+copyFileSync(join(root, "src", "js", "rank_fast.js"), join(pkg, "rank_fast.js"));
 const exportBlock = entry.match(/export\s*\{([^}]*)\}\s*from\s*"\.\/optin_bg\.js"/);
 if (!exportBlock) throw new Error("pkg/optin.js: no export list found; did the wasm-bindgen output change?");
 const names = exportBlock[1].split(",").map((s) => s.trim()).filter(Boolean);
@@ -32,6 +34,7 @@ writeFileSync(
 // The WebAssembly module is instantiated from bytes inlined in this package: nothing is fetched.
 import * as glue from "./optin_bg.js";
 import wasmBase64 from "./optin_wasm.js";
+import { installFastRank } from "./rank_fast.js";
 
 function decodeBase64(text) {
   if (typeof Uint8Array.fromBase64 === "function") return Uint8Array.fromBase64(text);
@@ -64,6 +67,7 @@ const wasmBytes = await inflate(decodeBase64(wasmBase64));
 const { instance } = await WebAssembly.instantiate(wasmBytes, { "./optin_bg.js": glue });
 glue.__wbg_set_wasm(instance.exports);
 instance.exports.__wbindgen_start();
+installFastRank(glue.Personalizer);
 
 /**
  * The error every optin call throws: a real Error with a stable code. Errors are created inside

@@ -13,6 +13,7 @@ mod idb;
 mod listeners;
 mod options;
 mod personalizer;
+mod rank_packed;
 mod ranking;
 mod runtime;
 mod tabs;

@@ -19,7 +19,7 @@ use crate::store::MemoryStore;
 /// An opened personalization runtime for one app and one user.
 #[wasm_bindgen]
 pub struct Personalizer {
-    shared: Rc<Shared>,
+    pub(super) shared: Rc<Shared>,
 }
 
 fn has_indexed_db() -> bool {
@@ -351,21 +351,8 @@ impl Personalizer {
         #[wasm_bindgen(unchecked_param_type = "string[] | null")] candidates: JsValue,
         #[wasm_bindgen(unchecked_param_type = "RankOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let candidates = super::ranking::candidates(&candidates)?;
-        let mut rank_options = super::ranking::options(&options)?;
-        let now = self.shared.now()?;
-        let ranked = self.shared.with_core(|c| {
-            if options.is_object() {
-                rank_options.exposure = super::ranking::exposure(&options, c.catalog())?;
-                if !rank_options.exposure.is_empty() && rank_options.diversity > 0.0 {
-                    return Err(optin_error(
-                        "invalid-argument",
-                        "options: diversity and exposure rules can't be combined yet",
-                    ));
-                }
-            }
-            c.rank(candidates.as_deref(), &rank_options, now)
-                .map_err(to_js)
+        let ranked = self.ranking(&candidates, &options, |c, candidates, options, now| {
+            c.rank(candidates, options, now)
         })?;
         super::convert::to_js_value(&ranked)
     }

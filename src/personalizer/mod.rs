@@ -90,6 +90,10 @@ pub struct Personalizer {
     /// Bumped by every applied change; keys the ranking-profile cache.
     version: u64,
     rank_cache: Option<(u64, Millis, crate::rank::RankProfile)>,
+    /// Bumped when the catalog is replaced / the ranking profile is rebuilt: tells the JS
+    /// layer that names it cached for packed results are stale.
+    catalog_stamp: u64,
+    rank_stamp: u64,
     /// Scratch space for one score per catalog item, reused across `rank` calls.
     scores: Vec<f32>,
     budget: BudgetState,
@@ -134,6 +138,8 @@ impl Personalizer {
             ids,
             catalog: Default::default(),
             version: 0,
+            catalog_stamp: 0,
+            rank_stamp: 0,
             rank_cache: None,
             scores: Vec::new(),
             budget: loaded.budget,

@@ -7,7 +7,7 @@ use crate::consent::ConsentState;
 use crate::error::{FieldError, RankError};
 use crate::event::Event;
 use crate::profile::{derive, EventLog, StoredEvent};
-use crate::rank::{rank, rank_with, Catalog, RankOptions, RankProfile, Ranked, ScoreWeights};
+use crate::rank::{rank, Catalog, RankOptions, RankProfile, Ranked, ScoreWeights};
 use crate::time::Millis;
 
 /// How long a derived ranking profile is reused: decay moves with the clock, slowly.
@@ -52,6 +52,7 @@ impl Personalizer {
     pub fn set_catalog(&mut self, catalog: Catalog) {
         self.catalog = catalog;
         self.rank_cache = None;
+        self.catalog_stamp += 1;
     }
 
     /// The catalog.
@@ -93,19 +94,57 @@ impl Personalizer {
         options: &RankOptions,
         now: Millis,
     ) -> Result<Vec<Ranked>, RankError> {
+        let ranked = self.rank_indexed(candidates, options, now)?;
+        Ok(match &self.rank_cache {
+            Some((_, _, rp)) => crate::rank::named(&self.catalog, rp, ranked),
+            None => Vec::new(),
+        })
+    }
+
+    /// [`Personalizer::rank`] as numbers (see [`crate::rank::pack`]), for the JS layer, which
+    /// names the results itself with [`Personalizer::rank_sources`] and the catalog.
+    pub fn rank_packed(
+        &mut self,
+        candidates: Option<&[String]>,
+        options: &RankOptions,
+        now: Millis,
+    ) -> Result<Vec<f64>, RankError> {
+        let ranked = self.rank_indexed(candidates, options, now)?;
+        Ok(crate::rank::pack(
+            &self.catalog,
+            &ranked,
+            self.catalog_stamp,
+            self.rank_stamp,
+        ))
+    }
+
+    /// The (module, data category) pairs the last ranking's reasons refer to by index.
+    pub fn rank_sources(&self) -> &[(String, String)] {
+        self.rank_cache
+            .as_ref()
+            .map_or(&[], |(_, _, rp)| rp.sources())
+    }
+
+    fn rank_indexed(
+        &mut self,
+        candidates: Option<&[String]>,
+        options: &RankOptions,
+        now: Millis,
+    ) -> Result<Vec<crate::rank::RankedAt>, RankError> {
         let indices = self.candidate_indices(candidates)?;
         let fresh = matches!(&self.rank_cache, Some((v, at, _)) if *v == self.version && now - *at < RANK_PROFILE_TTL_MS && *at <= now);
         if !fresh {
             let profile = self.profile(&self.catalog, now);
             let rp = RankProfile::build(&self.manifest, &profile, &self.catalog);
             self.rank_cache = Some((self.version, now, rp));
+            self.rank_stamp += 1;
         }
         let weights = ScoreWeights::from_manifest(&self.manifest);
         let rp = match &self.rank_cache {
             Some((_, _, rp)) => rp,
             None => return Ok(Vec::new()),
         };
-        Ok(rank_with(
+        Ok(crate::rank::rank_indexed(
             &self.catalog,
             rp,
             weights,

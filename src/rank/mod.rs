@@ -8,10 +8,14 @@
 mod catalog;
 mod exposure;
 mod kernel;
+mod result;
 
 pub use catalog::{Catalog, PackedCatalog, MAX_DIM, MAX_ITEMS};
 pub use exposure::{constrained_top_k, ExposureConstraint};
 pub use kernel::{add_dots, dot, TopK};
+pub use result::{
+    named, pack, RankedAt, ReasonAt, PACKED_HEADER, PACKED_REASON, PACKED_RESULT_HEADER,
+};
 
 use std::collections::{HashMap, HashSet};
 
@@ -107,12 +111,16 @@ pub struct RankProfile {
     features: Vec<f32>,
     /// The features with a non-zero weight.
     active_features: Vec<u32>,
-    feature_source: HashMap<u32, (String, String)>,
+    /// Where each interest came from: an index into `sources`.
+    feature_source: HashMap<u32, u32>,
+    /// The (module, data category) pairs that reasons name.
+    sources: Vec<(String, String)>,
     embedding: Vec<f32>,
     negative: Vec<f32>,
     disliked: HashSet<u32>,
     seen: HashSet<u32>,
-    recent: Vec<(u32, String, String)>,
+    /// Recent items and the index of their source.
+    recent: Vec<(u32, u32)>,
     personalized: bool,
 }
 
@@ -145,12 +153,12 @@ impl RankProfile {
                     };
                     let add = (m.feature_weight * fw.weight / l2) as f32;
                     rp.features[fid as usize] += add;
-                    let best = rp
-                        .feature_source
-                        .entry(fid)
-                        .or_insert_with(|| (mp.module.clone(), fw.category.clone()));
-                    if add > 0.0 && best.0 != mp.module {
-                        *best = (mp.module.clone(), fw.category.clone());
+                    let source = rp.source_index(&mp.module, &fw.category);
+                    // The first module to hold the interest names it, unless a later one
+                    // adds to it positively.
+                    let best = *rp.feature_source.entry(fid).or_insert(source);
+                    if add > 0.0 && rp.sources[best as usize].0 != mp.module {
+                        rp.feature_source.insert(fid, source);
                     }
                 }
             }
@@ -180,11 +188,12 @@ impl RankProfile {
                 .extend(mp.disliked_items.iter().filter_map(|i| catalog.position(i)));
             rp.seen
                 .extend(mp.seen_items.iter().filter_map(|i| catalog.position(i)));
-            rp.recent.extend(mp.recent_items.iter().filter_map(|r| {
-                catalog
-                    .position(&r.item)
-                    .map(|i| (i, mp.module.clone(), r.category.clone()))
-            }));
+            for r in &mp.recent_items {
+                if let Some(i) = catalog.position(&r.item) {
+                    let source = rp.source_index(&mp.module, &r.category);
+                    rp.recent.push((i, source));
+                }
+            }
         }
         rp.active_features = (0..rp.features.len() as u32)
             .filter(|&f| rp.features[f as usize] != 0.0)
@@ -192,6 +201,32 @@ impl RankProfile {
         rp.personalized =
             !rp.active_features.is_empty() || !rp.embedding.is_empty() || !rp.disliked.is_empty();
         rp
+    }
+
+    /// The index of a (module, category) pair in `sources`, adding it if new (the list holds
+    /// a few pairs: one per module and category it learned from).
+    fn source_index(&mut self, module: &str, category: &str) -> u32 {
+        if let Some(i) = self
+            .sources
+            .iter()
+            .position(|(m, c)| m == module && c == category)
+        {
+            return i as u32;
+        }
+        self.sources.push((module.to_owned(), category.to_owned()));
+        (self.sources.len() - 1) as u32
+    }
+
+    /// The module and data category of a reason source ("" for none).
+    pub fn source(&self, index: Option<u32>) -> (&str, &str) {
+        index
+            .and_then(|i| self.sources.get(i as usize))
+            .map_or(("", ""), |(m, c)| (m.as_str(), c.as_str()))
+    }
+
+    /// The (module, data category) pairs reasons refer to by index.
+    pub fn sources(&self) -> &[(String, String)] {
+        &self.sources
     }
 
     /// Whether anything personal shapes the order.
@@ -302,6 +337,18 @@ pub fn rank_with(
     opts: &RankOptions,
     scratch: &mut Vec<f32>,
 ) -> Vec<Ranked> {
+    named(c, rp, rank_indexed(c, rp, w, candidates, opts, scratch))
+}
+
+/// [`rank_with`] by catalog index: no ids or names are copied.
+pub fn rank_indexed(
+    c: &Catalog,
+    rp: &RankProfile,
+    w: ScoreWeights,
+    candidates: Option<&[u32]>,
+    opts: &RankOptions,
+    scratch: &mut Vec<f32>,
+) -> Vec<RankedAt> {
     let n = candidates.map_or(c.len(), <[u32]>::len);
     let limit = opts.limit.min(n);
     let diverse = opts.diversity > 0.0 && limit > 1;
@@ -377,8 +424,8 @@ pub fn rank_with(
     chosen
         .into_iter()
         .enumerate()
-        .map(|(r, (s, brank, i))| Ranked {
-            id: c.id(i).to_owned(),
+        .map(|(r, (s, brank, i))| RankedAt {
+            item: i,
             score: s,
             rank: r as u32 + 1,
             baseline_rank: match candidates {
@@ -390,9 +437,8 @@ pub fn rank_with(
                         .count() as u32
                 }
             },
-            group: c.group_at(i).map(str::to_owned),
             reasons: if opts.explain {
-                explain(c, rp, w, i)
+                result::explain(c, rp, w, i)
             } else {
                 Vec::new()
             },
@@ -411,7 +457,7 @@ pub fn rank(
     rank_with(c, rp, w, candidates, opts, &mut Vec::new())
 }
 
-fn similarity(c: &Catalog, a: u32, b: u32) -> f32 {
+pub(crate) fn similarity(c: &Catalog, a: u32, b: u32) -> f32 {
     if c.dim > 0 {
         // Item vectors are unit length (or zero) since load: the dot product is the cosine.
         return dot(c.embedding_at(a), c.embedding_at(b));
@@ -467,46 +513,6 @@ fn mmr(
         taken.push(picked);
     }
     taken
-}
-
-fn explain(c: &Catalog, rp: &RankProfile, w: ScoreWeights, i: u32) -> Vec<Reason> {
-    let mut reasons = Vec::new();
-    if rp.personalized && !rp.features.is_empty() {
-        let mut parts: Vec<(f32, u32)> = c
-            .features_at(i)
-            .map(|(f, v)| (rp.features[f as usize] * v, f))
-            .filter(|(x, _)| *x > 0.0)
-            .collect();
-        parts.sort_by(|a, b| b.0.total_cmp(&a.0));
-        for (weight, f) in parts.into_iter().take(3) {
-            let (module, category) = rp.feature_source.get(&f).cloned().unwrap_or_default();
-            reasons.push(Reason::Feature {
-                feature: c.feature_name(f).to_owned(),
-                weight,
-                module,
-                category,
-            });
-        }
-    }
-    if rp.personalized && !rp.embedding.is_empty() && c.dim > 0 {
-        let best = rp
-            .recent
-            .iter()
-            .filter(|(j, _, _)| *j != i)
-            .map(|(j, m, cat)| (similarity(c, i, *j), *j, m, cat))
-            .max_by(|a, b| a.0.total_cmp(&b.0));
-        if let Some((similarity, j, module, category)) = best.filter(|b| b.0 > 0.0) {
-            reasons.push(Reason::Similar {
-                item: c.id(j).to_owned(),
-                similarity,
-                module: module.clone(),
-                category: category.clone(),
-            });
-        }
-    }
-    let baseline = if rp.personalized { w.baseline } else { 1.0 } * c.baseline[i as usize];
-    reasons.push(Reason::Baseline { weight: baseline });
-    reasons
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

@@ -287,3 +287,99 @@ proptest! {
         prop_assert_eq!(top, all);
     }
 }
+
+/// Reads [`pack`]'s numbers back with the catalog and the profile's sources, as the JS layer
+/// does: the result must be exactly what [`named`] gives.
+fn unpack(c: &Catalog, rp: &RankProfile, packed: &[f64]) -> Vec<Ranked> {
+    let mut out = Vec::new();
+    let mut at = PACKED_HEADER;
+    let source = |x: f64| {
+        let (m, cat) = rp.source((x >= 0.0).then_some(x as u32));
+        (m.to_owned(), cat.to_owned())
+    };
+    for _ in 0..packed[2] as usize {
+        let head = &packed[at..at + PACKED_RESULT_HEADER];
+        let mut ranked = Ranked {
+            id: c.id(head[0] as u32).to_owned(),
+            score: head[1] as f32,
+            rank: head[2] as u32,
+            baseline_rank: head[3] as u32,
+            group: (head[4] >= 0.0).then(|| c.group_names()[head[4] as usize].clone()),
+            reasons: vec![],
+        };
+        at += PACKED_RESULT_HEADER;
+        for _ in 0..head[5] as usize {
+            let r = &packed[at..at + PACKED_REASON];
+            ranked.reasons.push(match r[0] as u32 {
+                0 => {
+                    let (module, category) = source(r[3]);
+                    Reason::Feature {
+                        feature: c.feature_name(r[1] as u32).to_owned(),
+                        weight: r[2] as f32,
+                        module,
+                        category,
+                    }
+                }
+                1 => {
+                    let (module, category) = source(r[3]);
+                    Reason::Similar {
+                        item: c.id(r[1] as u32).to_owned(),
+                        similarity: r[2] as f32,
+                        module,
+                        category,
+                    }
+                }
+                _ => Reason::Baseline {
+                    weight: r[2] as f32,
+                },
+            });
+            at += PACKED_REASON;
+        }
+        out.push(ranked);
+    }
+    assert_eq!(at, packed.len(), "no trailing numbers");
+    out
+}
+
+#[test]
+fn packed_results_carry_exactly_the_named_ones() {
+    let (m, c) = (manifest(), catalog());
+    let mut topics = module("topics");
+    topics.features = vec![
+        interest("topic:science", 2.0),
+        interest("topic:sports", 0.5),
+    ];
+    let mut similar = module("similar");
+    similar.embedding = Some(vec![0.2, 1.0, 0.0]);
+    similar.recent_items = vec![RecentItem {
+        item: "c".into(),
+        weight: 1.0,
+        category: "reading".into(),
+    }];
+    let rp = RankProfile::build(
+        &m,
+        &Profile {
+            modules: vec![topics, similar],
+        },
+        &c,
+    );
+    for explain in [true, false] {
+        let options = RankOptions {
+            explain,
+            ..RankOptions::default()
+        };
+        let ranked = rank_indexed(
+            &c,
+            &rp,
+            ScoreWeights::from_manifest(&m),
+            None,
+            &options,
+            &mut vec![],
+        );
+        let packed = pack(&c, &ranked, 7, 9);
+        assert_eq!(packed[..2], [7.0, 9.0]);
+        let named = named(&c, &rp, ranked);
+        assert!(!explain || named.iter().any(|r| r.reasons.len() >= 3));
+        assert_eq!(unpack(&c, &rp, &packed), named);
+    }
+}
