@@ -3,7 +3,7 @@ import { Personalizer } from "./node_modules/optin/index.js";
 import manifest from "./manifest.json" with { type: "json" };
 export {};
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-function timeIt(f, batchMs = 20, batches = 11) {
+function timeIt(f, batchMs = 40, batches = 21) {
   for (let i = 0; i < 10; i++) f();
   let perBatch = 1;
   for (;;) { const t = performance.now(); for (let i = 0; i < perBatch; i++) f(); if (performance.now() - t >= batchMs) break; perBatch *= 2; }

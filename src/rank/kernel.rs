@@ -60,35 +60,93 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
 }
 
 /// Adds `u · row_i` to `scores[i]` for every row of `rows` (`dim` floats each, row-major).
-/// With `simd128` the user vector stays in registers across rows.
+/// With `simd128` and a dimension of 8, 16, 32 or 64 the user vector stays in registers and
+/// rows go four at a time (see [`add_dots_by_4`]); other dimensions take [`dot`] per row.
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 pub fn add_dots(u: &[f32], rows: &[f32], dim: usize, scores: &mut [f32]) {
-    use core::arch::wasm32::{
-        f32x4_add, f32x4_extract_lane, f32x4_mul, f32x4_splat, v128, v128_load,
-    };
     if dim == 0 || u.len() != dim {
         return;
     }
-    if dim % 4 != 0 || dim > 64 {
-        for (s, row) in scores.iter_mut().zip(rows.chunks_exact(dim)) {
-            *s += dot(u, row);
+    match dim {
+        8 => add_dots_by_4::<2>(u, rows, scores),
+        16 => add_dots_by_4::<4>(u, rows, scores),
+        32 => add_dots_by_4::<8>(u, rows, scores),
+        64 => add_dots_by_4::<16>(u, rows, scores),
+        _ => {
+            for (s, row) in scores.iter_mut().zip(rows.chunks_exact(dim)) {
+                *s += dot(u, row);
+            }
         }
+    }
+}
+
+/// [`add_dots`] for `dim = 4 * LANES`. One accumulator per row, four rows at a time: four
+/// independent chains of adds keep the CPU busy where one row's chain would leave it waiting
+/// on each add, and the four sums come out of one transpose as a vector added to `scores`.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+fn add_dots_by_4<const LANES: usize>(u: &[f32], rows: &[f32], scores: &mut [f32]) {
+    use core::arch::wasm32::{
+        f32x4_add, f32x4_extract_lane, f32x4_mul, f32x4_splat, i32x4_shuffle, v128, v128_load,
+        v128_store,
+    };
+    let dim = 4 * LANES;
+    if u.len() != dim {
         return;
     }
-    let lanes = dim / 4;
-    let mut user = [f32x4_splat(0.0); 16];
-    for (k, slot) in user.iter_mut().enumerate().take(lanes) {
-        // SAFETY: k < lanes = dim / 4 and u.len() == dim, so u[4k..4k+4] is in bounds.
+    let mut user = [f32x4_splat(0.0); LANES];
+    for (k, slot) in user.iter_mut().enumerate() {
+        // SAFETY: k < LANES and u.len() == 4 * LANES, so u[4k..4k+4] is in bounds.
         *slot = unsafe { v128_load(u.as_ptr().add(4 * k) as *const v128) };
     }
-    for (s, row) in scores.iter_mut().zip(rows.chunks_exact(dim)) {
-        let p = row.as_ptr() as *const v128;
-        let mut acc = f32x4_splat(0.0);
-        for (k, uk) in user.iter().enumerate().take(lanes) {
-            // SAFETY: the row holds dim = 4 * lanes floats and k < lanes.
-            acc = f32x4_add(acc, f32x4_mul(*uk, unsafe { v128_load(p.add(k)) }));
+    let n = scores.len().min(rows.len() / dim);
+    let blocks = n / 4;
+    for b in 0..blocks {
+        let i = 4 * b;
+        // SAFETY: rows i..i+4 exist (i + 4 <= n <= rows.len() / dim), each LANES vectors long.
+        let row = |r: usize| unsafe { rows.as_ptr().add((i + r) * dim) as *const v128 };
+        let (p0, p1, p2, p3) = (row(0), row(1), row(2), row(3));
+        let (mut a0, mut a1, mut a2, mut a3) = (
+            f32x4_splat(0.0),
+            f32x4_splat(0.0),
+            f32x4_splat(0.0),
+            f32x4_splat(0.0),
+        );
+        for (k, &uk) in user.iter().enumerate() {
+            // SAFETY: k < LANES: within each row.
+            unsafe {
+                a0 = f32x4_add(a0, f32x4_mul(uk, v128_load(p0.add(k))));
+                a1 = f32x4_add(a1, f32x4_mul(uk, v128_load(p1.add(k))));
+                a2 = f32x4_add(a2, f32x4_mul(uk, v128_load(p2.add(k))));
+                a3 = f32x4_add(a3, f32x4_mul(uk, v128_load(p3.add(k))));
+            }
         }
-        *s += f32x4_extract_lane::<0>(acc)
+        // Transpose-add: lane r of the result is the sum of the lanes of a_r.
+        let s01 = f32x4_add(
+            i32x4_shuffle::<0, 4, 1, 5>(a0, a1),
+            i32x4_shuffle::<2, 6, 3, 7>(a0, a1),
+        );
+        let s23 = f32x4_add(
+            i32x4_shuffle::<0, 4, 1, 5>(a2, a3),
+            i32x4_shuffle::<2, 6, 3, 7>(a2, a3),
+        );
+        let sums = f32x4_add(
+            i32x4_shuffle::<0, 1, 4, 5>(s01, s23),
+            i32x4_shuffle::<2, 3, 6, 7>(s01, s23),
+        );
+        // SAFETY: i + 4 <= n <= scores.len(); v128 loads and stores need no alignment.
+        unsafe {
+            let out = scores.as_mut_ptr().add(i) as *mut v128;
+            v128_store(out, f32x4_add(v128_load(out), sums));
+        }
+    }
+    for i in 4 * blocks..n {
+        let p = rows[i * dim..].as_ptr() as *const v128;
+        let mut acc = f32x4_splat(0.0);
+        for (k, &uk) in user.iter().enumerate() {
+            // SAFETY: row i has dim = 4 * LANES floats and k < LANES.
+            acc = f32x4_add(acc, f32x4_mul(uk, unsafe { v128_load(p.add(k)) }));
+        }
+        scores[i] += f32x4_extract_lane::<0>(acc)
             + f32x4_extract_lane::<1>(acc)
             + f32x4_extract_lane::<2>(acc)
             + f32x4_extract_lane::<3>(acc);

@@ -24,6 +24,9 @@ use serde::Serialize;
 use crate::manifest::Manifest;
 use crate::profile::Profile;
 
+/// Marks a feature no module's interest names.
+const NO_SOURCE: u32 = u32::MAX;
+
 /// How to rank.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RankOptions {
@@ -111,8 +114,9 @@ pub struct RankProfile {
     features: Vec<f32>,
     /// The features with a non-zero weight.
     active_features: Vec<u32>,
-    /// Where each interest came from: an index into `sources`.
-    feature_source: HashMap<u32, u32>,
+    /// Where each interest came from: an index into `sources` per feature (`NO_SOURCE` for
+    /// none), dense like `features` so that explaining a result does no hashing.
+    feature_source: Vec<u32>,
     /// The (module, data category) pairs that reasons name.
     sources: Vec<(String, String)>,
     embedding: Vec<f32>,
@@ -121,6 +125,9 @@ pub struct RankProfile {
     seen: HashSet<u32>,
     /// Recent items and the index of their source.
     recent: Vec<(u32, u32)>,
+    /// The recent items' embeddings, one row each, so that an item's similarity to all of
+    /// them is one pass of the dot-product kernel.
+    recent_rows: Vec<f32>,
     personalized: bool,
 }
 
@@ -146,6 +153,7 @@ impl RankProfile {
             if l2 > 0.0 && m.feature_weight != 0.0 && !catalog.names.is_empty() {
                 if rp.features.is_empty() {
                     rp.features = vec![0.0; catalog.names.len()];
+                    rp.feature_source = vec![NO_SOURCE; catalog.names.len()];
                 }
                 for fw in &mp.features {
                     let Some(&fid) = catalog.name_index.get(&fw.feature) else {
@@ -156,9 +164,11 @@ impl RankProfile {
                     let source = rp.source_index(&mp.module, &fw.category);
                     // The first module to hold the interest names it, unless a later one
                     // adds to it positively.
-                    let best = *rp.feature_source.entry(fid).or_insert(source);
-                    if add > 0.0 && rp.sources[best as usize].0 != mp.module {
-                        rp.feature_source.insert(fid, source);
+                    let slot = &mut rp.feature_source[fid as usize];
+                    if *slot == NO_SOURCE
+                        || (add > 0.0 && rp.sources[*slot as usize].0 != mp.module)
+                    {
+                        *slot = source;
                     }
                 }
             }
@@ -193,6 +203,11 @@ impl RankProfile {
                     let source = rp.source_index(&mp.module, &r.category);
                     rp.recent.push((i, source));
                 }
+            }
+        }
+        if dim > 0 {
+            for &(i, _) in &rp.recent {
+                rp.recent_rows.extend_from_slice(catalog.embedding_at(i));
             }
         }
         rp.active_features = (0..rp.features.len() as u32)

@@ -5,7 +5,7 @@
 //! numbers, which the package's JS entry turns into the same objects with names it caches,
 //! so a `rank` call moves no strings and no JSON across the boundary.
 
-use super::{similarity, Catalog, RankProfile, Ranked, Reason, ScoreWeights};
+use super::{add_dots, Catalog, RankProfile, Ranked, Reason, ScoreWeights};
 
 /// Marks "none" in the packed form (no group, no source).
 const NONE: f64 = -1.0;
@@ -71,27 +71,52 @@ pub enum ReasonAt {
 pub(super) fn explain(c: &Catalog, rp: &RankProfile, w: ScoreWeights, i: u32) -> Vec<ReasonAt> {
     let mut reasons = Vec::new();
     if rp.personalized && !rp.features.is_empty() {
-        let mut parts: Vec<(f32, u32)> = c
-            .features_at(i)
-            .map(|(f, v)| (rp.features[f as usize] * v, f))
-            .filter(|(x, _)| *x > 0.0)
-            .collect();
-        parts.sort_by(|a, b| b.0.total_cmp(&a.0));
-        for (weight, feature) in parts.into_iter().take(3) {
+        // The three strongest positive contributions, kept in order as they come (items
+        // have few features: no allocation, no sort). Ties keep the earlier feature.
+        let mut top: [(f32, u32); 3] = [(0.0, 0); 3];
+        let mut kept = 0;
+        for (f, v) in c.features_at(i) {
+            let x = rp.features.get(f as usize).copied().unwrap_or(0.0) * v;
+            if x <= 0.0 || (kept == 3 && x <= top[2].0) {
+                continue;
+            }
+            let mut at = kept.min(2);
+            while at > 0 && top[at - 1].0 < x {
+                top[at] = top[at - 1];
+                at -= 1;
+            }
+            top[at] = (x, f);
+            kept = (kept + 1).min(3);
+        }
+        for &(weight, feature) in &top[..kept] {
+            let source = rp.feature_source.get(feature as usize).copied();
             reasons.push(ReasonAt::Feature {
                 feature,
                 weight,
-                source: rp.feature_source.get(&feature).copied(),
+                source: source.filter(|&s| s != super::NO_SOURCE),
             });
         }
     }
-    if rp.personalized && !rp.embedding.is_empty() && c.dim > 0 {
-        let best = rp
+    if rp.personalized && !rp.embedding.is_empty() && c.dim > 0 && !rp.recent.is_empty() {
+        // Similarity to the recent items, a block at a time, each block one pass of the
+        // dot-product kernel (rows are unit length, so these are cosines).
+        const BLOCK: usize = 32;
+        let mut best: Option<(f32, u32, u32)> = None;
+        for (recent, rows) in rp
             .recent
-            .iter()
-            .filter(|(j, _)| *j != i)
-            .map(|&(j, source)| (similarity(c, i, j), j, source))
-            .max_by(|a, b| a.0.total_cmp(&b.0));
+            .chunks(BLOCK)
+            .zip(rp.recent_rows.chunks(BLOCK * c.dim))
+        {
+            let mut sims = [0.0f32; BLOCK];
+            let sims = &mut sims[..recent.len()];
+            add_dots(c.embedding_at(i), rows, c.dim, sims);
+            for (&(j, source), &s) in recent.iter().zip(sims.iter()) {
+                // The last of equals wins, as it did with `max_by`.
+                if j != i && best.is_none_or(|b| s >= b.0) {
+                    best = Some((s, j, source));
+                }
+            }
+        }
         if let Some((similarity, item, source)) = best.filter(|b| b.0 > 0.0) {
             reasons.push(ReasonAt::Similar {
                 item,
