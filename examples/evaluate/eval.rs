@@ -388,7 +388,7 @@ fn build_catalog(data: &Data, item_factors: &DMatrix<f64>, popularity: &[f64]) -
         ..Default::default()
     };
     for (i, id) in data.items.iter().enumerate() {
-        p.ids.push(id.to_string());
+        p.ids.push(&id.to_string());
         for g in &data.genres[i] {
             let f = *name_index.entry(g.clone()).or_insert_with(|| {
                 names.push(g.clone());

@@ -5,7 +5,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use super::error::{optin_error, to_js};
 use crate::error::{CatalogError, FieldError};
-use crate::rank::{PackedCatalog, RankOptions, MAX_ITEMS};
+use crate::rank::{ItemIds, PackedCatalog, RankOptions, ID_SEPARATOR, MAX_ITEMS};
 
 fn invalid(path: &str, message: &str) -> JsValue {
     to_js(CatalogError(FieldError::new(path, message)))
@@ -58,6 +58,32 @@ fn strings(obj: &JsValue, key: &str, required: bool) -> Result<Vec<String>, JsVa
     Ok(out)
 }
 
+/// The catalog's ids: joined into one string on the JS side and taken over as they come (one
+/// crossing and one allocation for all of them), or one by one if an id holds the separator.
+fn item_ids(obj: &JsValue) -> Result<ItemIds, JsValue> {
+    let array = field(obj, "ids")
+        .dyn_into::<Array>()
+        .map_err(|_| invalid("ids", "expected an array of strings"))?;
+    let n = array.length() as usize;
+    if n > MAX_ITEMS {
+        return Err(invalid("ids", &format!("at most {MAX_ITEMS} entries")));
+    }
+    // (Entries that are not strings would be coerced by join, as in `strings`.)
+    if let Some(joined) = array.join(&ID_SEPARATOR.to_string()).as_string() {
+        if let Some(ids) = ItemIds::from_joined(joined, n) {
+            return Ok(ids);
+        }
+    }
+    let mut ids = ItemIds::new();
+    for (i, s) in array.iter().enumerate() {
+        let id = s
+            .as_string()
+            .ok_or_else(|| invalid(&format!("ids[{i}]"), "expected a string"))?;
+        ids.push(&id);
+    }
+    Ok(ids)
+}
+
 fn u32s(obj: &JsValue, key: &str) -> Result<Vec<u32>, JsValue> {
     let v = field(obj, key);
     if absent(&v) {
@@ -95,7 +121,7 @@ pub fn packed(v: &JsValue) -> Result<PackedCatalog, JsValue> {
         }
     };
     Ok(PackedCatalog {
-        ids: strings(v, "ids", true)?,
+        ids: item_ids(v)?,
         feature_names: strings(v, "featureNames", false)?,
         feature_offsets: u32s(v, "featureOffsets")?,
         feature_ids: u32s(v, "featureIds")?,

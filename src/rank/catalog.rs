@@ -8,11 +8,13 @@
 //! id is below `names.len()`; every number is finite; `embeddings.len() == len * dim`.
 
 use std::cell::OnceCell;
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use serde_json::Value;
 
+use super::ItemIds;
 use crate::error::{CatalogError, FieldError};
 use crate::profile::ItemSource;
 use crate::validate::{
@@ -30,7 +32,7 @@ pub const MAX_ITEM_FEATURES: usize = 1024;
 #[derive(Debug, Clone, Default)]
 pub struct PackedCatalog {
     /// Item ids.
-    pub ids: Vec<String>,
+    pub ids: ItemIds,
     /// Feature names; `feature_ids` index into it.
     pub feature_names: Vec<String>,
     /// `ids.len() + 1` offsets into `feature_ids` / `feature_values`.
@@ -54,7 +56,7 @@ pub struct PackedCatalog {
 /// A validated catalog.
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
-    pub(crate) ids: Vec<String>,
+    pub(crate) ids: ItemIds,
     /// Hash of an id -> its position; collisions probe the next hash (see `position`).
     pub(crate) index: HashMap<u64, u32, BuildHasherDefault<KeyIsHash>>,
     pub(crate) names: Vec<String>,
@@ -171,23 +173,23 @@ impl Catalog {
             if id.is_empty() || id.len() > crate::event::MAX_ITEM_LEN {
                 return Err(bad(index_path("ids", i), "ids are 1 to 256 bytes"));
             }
+            // One probe per id: a free slot takes it; a taken one is a duplicate or a
+            // collision, resolved at the next hash.
             let mut h = hash_id(id);
-            let mut duplicate = false;
-            while let Some(&j) = index.get(&h) {
-                if p.ids[j as usize] == *id {
-                    duplicate = true;
-                    break;
+            loop {
+                match index.entry(h) {
+                    Entry::Vacant(slot) => {
+                        slot.insert(i as u32);
+                        break;
+                    }
+                    Entry::Occupied(taken) if p.ids.get(*taken.get() as usize) == Some(id) => {
+                        return Err(bad(
+                            index_path("ids", i),
+                            format!("duplicate id \"{}\"", crate::validate::truncate(id, 80)),
+                        ));
+                    }
+                    Entry::Occupied(_) => h = h.wrapping_add(1),
                 }
-                h = h.wrapping_add(1);
-            }
-            if !duplicate {
-                index.insert(h, i as u32);
-            }
-            if duplicate {
-                return Err(bad(
-                    index_path("ids", i),
-                    format!("duplicate id \"{}\"", crate::validate::truncate(id, 80)),
-                ));
             }
         }
         let mut name_index = HashMap::with_capacity(p.feature_names.len());
@@ -272,7 +274,6 @@ impl Catalog {
                 ),
             ));
         }
-        finite("embeddings", &p.embeddings)?;
         let raw_baseline = if p.baseline.is_empty() {
             vec![0.0; n]
         } else {
@@ -307,11 +308,13 @@ impl Catalog {
         // make catalogs whose vectors differ in scale behave alike.
         let mut embeddings = p.embeddings;
         if p.dim > 0 {
-            for e in embeddings.chunks_exact_mut(p.dim) {
-                let norm = e.iter().map(|x| x * x).sum::<f32>().sqrt();
-                if norm > 0.0 {
-                    e.iter_mut().for_each(|x| *x /= norm);
-                }
+            for (i, e) in embeddings.chunks_exact_mut(p.dim).enumerate() {
+                unit_length(e).map_err(|k| {
+                    bad(
+                        index_path("embeddings", i * p.dim + k),
+                        "must be a finite number",
+                    )
+                })?;
             }
         }
         let baseline = scale_baseline(&raw_baseline);
@@ -361,7 +364,7 @@ impl Catalog {
                     ))
                 }
             };
-            p.ids.push(id);
+            p.ids.push(&id);
             if let Some(f) = optional(map, "features") {
                 let fpath = child(&path, "features");
                 for (name, w) in object(f, &fpath).map_err(CatalogError)? {
@@ -456,7 +459,7 @@ impl Catalog {
     pub fn position(&self, id: &str) -> Option<u32> {
         let mut h = hash_id(id);
         while let Some(&i) = self.index.get(&h) {
-            if self.ids.get(i as usize).is_some_and(|x| x == id) {
+            if self.ids.get(i as usize) == Some(id) {
                 return Some(i);
             }
             h = h.wrapping_add(1);
@@ -466,7 +469,7 @@ impl Catalog {
 
     /// The id of item `i`.
     pub fn id(&self, i: u32) -> &str {
-        self.ids.get(i as usize).map_or("", String::as_str)
+        self.ids.get(i as usize).unwrap_or("")
     }
 
     /// The embedding of item `i` (empty if none).
@@ -543,6 +546,32 @@ fn index_path(field: &str, i: usize) -> String {
     index(field, i)
 }
 
+/// Scales `e` to unit length (a zero vector stays zero), or says which entry is not finite.
+/// The squared norm doubles as the finiteness check: it is finite exactly when every entry
+/// is, unless the squares overflow, which the slow path handles in f64.
+fn unit_length(e: &mut [f32]) -> Result<(), usize> {
+    let squared = super::dot(e, e);
+    if squared.is_finite() {
+        if squared > 0.0 {
+            // One division per vector, then multiplications: dividing every entry is slow.
+            let inverse = 1.0 / squared.sqrt();
+            e.iter_mut().for_each(|x| *x *= inverse);
+        }
+        return Ok(());
+    }
+    if let Some(k) = e.iter().position(|x| !x.is_finite()) {
+        return Err(k);
+    }
+    let norm = e
+        .iter()
+        .map(|&x| f64::from(x) * f64::from(x))
+        .sum::<f64>()
+        .sqrt();
+    e.iter_mut()
+        .for_each(|x| *x = (f64::from(*x) / norm) as f32);
+    Ok(())
+}
+
 fn finite(field: &str, values: &[f32]) -> Result<(), CatalogError> {
     match values.iter().position(|x| !x.is_finite()) {
         Some(i) => Err(bad(index(field, i), "must be a finite number")),
@@ -553,10 +582,15 @@ fn finite(field: &str, values: &[f32]) -> Result<(), CatalogError> {
 /// Scales a heavy-tailed baseline (popularity) to `[0, 1]` by `log1p`.
 fn scale_baseline(raw: &[f32]) -> Vec<f32> {
     let min = raw.iter().copied().fold(f32::INFINITY, f32::min);
-    let shifted: Vec<f32> = raw.iter().map(|&b| (b - min).max(0.0).ln_1p()).collect();
+    if raw.iter().all(|&b| b == min) {
+        // No baseline given (or a flat one): nothing to scale, and no logarithms to take.
+        return vec![0.0; raw.len()];
+    }
+    let mut shifted: Vec<f32> = raw.iter().map(|&b| (b - min).max(0.0).ln_1p()).collect();
     let max = shifted.iter().copied().fold(0.0f32, f32::max);
     if max > 0.0 {
-        shifted.iter().map(|b| b / max).collect()
+        shifted.iter_mut().for_each(|b| *b /= max);
+        shifted
     } else {
         vec![0.0; raw.len()]
     }

@@ -7,11 +7,13 @@
 
 mod catalog;
 mod exposure;
+mod ids;
 mod kernel;
 mod result;
 
 pub use catalog::{Catalog, PackedCatalog, MAX_DIM, MAX_ITEMS};
 pub use exposure::{constrained_top_k, ExposureConstraint};
+pub use ids::{ItemIds, SEPARATOR as ID_SEPARATOR};
 pub use kernel::{add_dots, dot, TopK};
 pub use result::{
     named, pack, RankedAt, ReasonAt, PACKED_HEADER, PACKED_REASON, PACKED_RESULT_HEADER,

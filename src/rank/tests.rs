@@ -207,7 +207,7 @@ fn bad_catalogs_are_rejected_with_the_field() {
     }
     let packed = |edit: &dyn Fn(&mut PackedCatalog)| {
         let mut p = PackedCatalog {
-            ids: vec!["a".into(), "b".into()],
+            ids: vec!["a".to_string(), "b".to_string()].into(),
             feature_names: vec!["f".into()],
             feature_offsets: vec![0, 1, 2],
             feature_ids: vec![0, 0],
@@ -242,9 +242,35 @@ fn bad_catalogs_are_rejected_with_the_field() {
         Some("baseline")
     );
     assert_eq!(
-        packed(&|p| p.ids = vec!["x".into(); MAX_ITEMS + 1]).as_deref(),
+        packed(&|p| p.ids = vec!["x".to_string(); MAX_ITEMS + 1].into()).as_deref(),
         Some("ids")
     );
+    assert_eq!(
+        packed(&|p| p.embeddings[3] = f32::INFINITY).as_deref(),
+        Some("embeddings[3]")
+    );
+    assert_eq!(
+        packed(&|p| p.embeddings[2] = f32::NAN).as_deref(),
+        Some("embeddings[2]")
+    );
+}
+
+#[test]
+fn embeddings_become_unit_length_even_when_their_squares_overflow() {
+    let c = Catalog::from_packed(PackedCatalog {
+        ids: vec!["big".to_string(), "small".to_string(), "zero".to_string()].into(),
+        embeddings: vec![3e30, 4e30, 0.3, 0.4, 0.0, 0.0],
+        dim: 2,
+        ..Default::default()
+    })
+    .unwrap();
+    for (i, want) in [(0, [0.6, 0.8]), (1, [0.6, 0.8]), (2, [0.0, 0.0])] {
+        let e = c.embedding_at(i);
+        assert!(
+            (e[0] - want[0]).abs() < 1e-6 && (e[1] - want[1]).abs() < 1e-6,
+            "{i}: {e:?}"
+        );
+    }
 }
 
 fn scored_catalog(n: usize, seed: u64) -> Catalog {
