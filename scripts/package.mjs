@@ -15,6 +15,7 @@ const pkg = join(root, "pkg");
 const entry = readFileSync(join(pkg, "optin.js"), "utf8");
 // `rank` decodes packed results in JS (see src/js/rank_packed.rs).
 copyFileSync(join(root, "src", "js", "rank_fast.js"), join(pkg, "rank_fast.js"));
+for (const licence of ["LICENSE-MIT", "LICENSE-APACHE"]) copyFileSync(join(root, licence), join(pkg, licence));
 const exportBlock = entry.match(/export\s*\{([^}]*)\}\s*from\s*"\.\/optin_bg\.js"/);
 if (!exportBlock) throw new Error("pkg/optin.js: no export list found; did the wasm-bindgen output change?");
 const names = exportBlock[1].split(",").map((s) => s.trim()).filter(Boolean);
