@@ -409,3 +409,26 @@ fn packed_results_carry_exactly_the_named_ones() {
         assert_eq!(unpack(&c, &rp, &packed), named);
     }
 }
+
+#[test]
+fn every_id_is_found_where_it_is_even_when_hashes_collide() {
+    // 300,000 ids under a 32-bit hash: about ten colliding pairs are expected, each resolved
+    // by probing the next key.
+    let n = 300_000;
+    let ids: Vec<String> = (0..n).map(|i| format!("item-{i}")).collect();
+    let c = Catalog::from_packed(PackedCatalog {
+        ids: ids.clone().into(),
+        ..Default::default()
+    })
+    .unwrap();
+    for (i, id) in ids.iter().enumerate() {
+        assert_eq!(c.position(id), Some(i as u32), "{id}");
+    }
+    assert_eq!(c.position("item-300000"), None);
+    assert_eq!(c.position(""), None);
+    let dup = Catalog::from_packed(PackedCatalog {
+        ids: vec!["x".to_string(), "y".to_string(), "x".to_string()].into(),
+        ..Default::default()
+    });
+    assert_eq!(dup.unwrap_err().0.path, "ids[2]");
+}
