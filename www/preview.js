@@ -2,7 +2,7 @@
 // `preview` runs on a throwaway profile; the inventory line below it shows nothing was stored.
 import { el, rich, replace } from "./ui.js";
 import { displayName } from "./i18n.js";
-import { reasonText } from "./feed.js";
+import { reasonText, FEED_DIVERSITY } from "./feed.js";
 
 const LIMIT = 10;
 
@@ -54,7 +54,7 @@ export function renderPreview(app) {
     renderPreview(app);
   });
   const persona = samples.find((s) => s.id === app.persona);
-  const result = persona ? p.preview(persona.id, { limit: LIMIT, explain: true, diversity: 0.5 }) : { baseline: [], personalized: [] };
+  const result = persona ? p.preview(persona.id, { limit: LIMIT, explain: true, diversity: FEED_DIVERSITY }) : { baseline: [], personalized: [] };
   // Reasons in the sandbox refer to the sample's events, not the user's: show the first one
   // only where it needs no counting of stored events.
   const sandboxed = { ...app, p: { explainInterest: () => [] } };
