@@ -1,7 +1,6 @@
 // Where a rank call's time goes at small N: the same call with parts switched off.
 import { Personalizer } from "./node_modules/optin/index.js";
 import manifest from "./manifest.json" with { type: "json" };
-export {};
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 function timeIt(f, batchMs = 40, batches = 21) {
   for (let i = 0; i < 10; i++) f();
@@ -31,7 +30,7 @@ window.breakdown = async () => {
       "packed only, no explain": timeIt(() => p.__rankPacked(null, { limit: 20, explain: false })),
       "limit 20 no explain": timeIt(() => p.rank(null, { limit: 20, explain: false })),
       "limit 1 no explain": timeIt(() => p.rank(null, { limit: 1, explain: false })),
-      "modules() (a cheap call)": timeIt(() => p.health()),
+      "health() (the cost of any call)": timeIt(() => p.health()),
     };
     p.close();
   }

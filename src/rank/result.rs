@@ -69,7 +69,8 @@ pub enum ReasonAt {
 /// Why item `i` is where it is: its top three contributing features, the recent item it is
 /// most similar to, and its baseline contribution.
 pub(super) fn explain(c: &Catalog, rp: &RankProfile, w: ScoreWeights, i: u32) -> Vec<ReasonAt> {
-    let mut reasons = Vec::new();
+    // At most three features, one similar item and the baseline: one allocation.
+    let mut reasons = Vec::with_capacity(5);
     if rp.personalized && !rp.features.is_empty() {
         // The three strongest positive contributions, kept in order as they come (items
         // have few features: no allocation, no sort). Ties keep the earlier feature.
