@@ -69,7 +69,7 @@ function referenceRank(c, user, k) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 // Timers are coarse here (100 µs without cross-origin isolation): time batches of calls.
-function timeIt(f, batchMs = 20, batches = 15) {
+function timeIt(f, batchMs = 40, batches = 21) {
   for (let i = 0; i < 10; i++) f();
   let perBatch = 1;
   for (;;) {
