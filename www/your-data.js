@@ -1,6 +1,6 @@
 // "Your data": what optin holds about the user, why it thinks what it thinks, and the
 // controls to correct, download or erase it. Every number here comes from optin itself.
-import { el, button, replace, when, day } from "./ui.js";
+import { el, button, rich, replace, when, day } from "./ui.js";
 import { displayName } from "./i18n.js";
 
 /** The user's interests over all granted modules, strongest first (dislikes left out). */
@@ -76,7 +76,7 @@ function inventoryTable(app, inventory, labels, titles) {
         el(
           "tr",
           { id: `inventory-${c.category}`, dataset: { count: String(c.count) } },
-          el("th", { scope: "row" }, labels.get(c.category) ?? c.label),
+          el("th", { scope: "row" }, labels.get(c.category) ?? c.label, c.sensitive ? [" (", ...rich(locale, t("sensitive")), ")"] : null),
           el("td", {}, String(c.count)),
           el("td", {}, c.deleteAfter ? day(locale, c.deleteAfter) : t("dashes")),
           el("td", {}, c.modules.length ? c.modules.map((m) => titles.get(m) ?? m).join(", ") : t("nobody")),

@@ -253,6 +253,31 @@ test("anonymous feedback shows a report's contents and makes one only after opti
   network.check();
 });
 
+test("health reading is sensitive: kept only while its own module is on, and says so", async (t) => {
+  const { page, errors, network } = await openDemo(t);
+  await page.getByRole("button", { name: "Turn on: Topics you follow" }).click();
+  await page.waitForSelector("#module-topics[data-state=granted]");
+  const readHealth = page.locator("#stories .story[data-topic=health] button[aria-label^='Read:']");
+  await readHealth.first().click();
+  await page.waitForFunction(() => document.getElementById("live").textContent.includes("Not saved"));
+  assert.equal(await inventoryCount(page, "health-reading"), 0);
+  await page.getByRole("button", { name: "Turn on: Health stories" }).click();
+  await page.waitForSelector("#module-health[data-state=granted]");
+  await readHealth.first().click();
+  await page.waitForFunction(() => document.getElementById("inventory-health-reading")?.dataset.count === "1");
+  // (innerText: what is on screen, without the glossary tooltip's hidden definition.)
+  assert.match(await page.innerText("#inventory-health-reading th"), /Health articles you read \(sensitive\)/);
+  assert.match(await text(page, "#inventory-health-reading"), /Health stories/);
+  // The reading of health stories feeds only the health module's interest.
+  assert.equal(await page.getAttribute("#interests li:first-child", "data-feature"), "topic:health");
+  await page.getByRole("button", { name: "Turn off “Health stories” and erase its data" }).click();
+  await page.waitForSelector("#module-health[data-state=notGranted]");
+  assert.equal(await inventoryCount(page, "health-reading"), 0);
+  assert.equal(await page.locator("#interests li").count(), 0);
+  assert.deepEqual(errors, []);
+  network.check();
+});
+
 test("the language switch shows the manifest's German texts and the page's own", async (t) => {
   const { page, errors, network } = await openDemo(t);
   await page.selectOption("#language", "de");
