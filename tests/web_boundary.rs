@@ -337,6 +337,30 @@ async fn bad_events_are_errors_with_codes_and_nothing_is_stored() {
         .unwrap_or(JsValue::NULL)
         .unchecked_into();
     assert_eq!(why.length(), 1);
+    // Unblocking: validated like forget, true only for a blocked feature.
+    for bad in ["3", "'bad name'", "''", "null", "({ feature: 'topic:x' })"] {
+        let err = settle(p.unblock(js(bad)))
+            .await
+            .err()
+            .unwrap_or(JsValue::NULL);
+        assert_eq!(code_of(&err), "invalid-argument", "unblock({bad})");
+    }
+    let unblocked = |v: Result<JsValue, JsValue>| v.ok().and_then(|v| v.as_bool());
+    assert_eq!(
+        unblocked(settle(p.unblock("topic:x".into())).await),
+        Some(false)
+    );
+    assert!(settle(p.forget(js("({ feature: 'topic:x' })")))
+        .await
+        .is_ok());
+    assert_eq!(
+        unblocked(settle(p.unblock("topic:x".into())).await),
+        Some(true)
+    );
+    assert_eq!(
+        unblocked(settle(p.unblock("topic:x".into())).await),
+        Some(false)
+    );
 }
 
 #[wasm_bindgen_test]

@@ -155,7 +155,13 @@ export function renderYourData(app) {
       ? el("ul", { className: "interests", id: "interests" }, top.map((f) => interestItem(app, f, top[0].weight)))
       : el("p", { id: "interests-empty" }, t("noInterests")),
     inventory.blockedFeatures.length
-      ? el("p", { id: "blocked" }, t("blocked", { topics: inventory.blockedFeatures.map((f) => displayName(locale, f)).join(", ") }))
+      ? el(
+          "div",
+          { id: "blocked" },
+          el("p", {}, t("blocked", { topics: inventory.blockedFeatures.map((f) => displayName(locale, f)).join(", ") })),
+          el("div", { className: "actions" }, inventory.blockedFeatures.map((f) =>
+            button(t("useAgain", { topic: displayName(locale, f) }), () => p.unblock(f).catch(app.fail), { dataset: { focus: `unblock-${f}` } }))),
+        )
       : null,
     inventoryTable(app, inventory, labels, titles),
     el("h3", {}, t("yourModules")),

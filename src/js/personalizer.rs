@@ -297,6 +297,40 @@ impl Personalizer {
         })
     }
 
+    /// The user changes their mind about `forget({ feature })`: the feature is used again,
+    /// learned from the events still stored. Resolves `true` if it was blocked.
+    ///
+    /// ```ts
+    /// await p.unblock("topic:health");
+    /// ```
+    #[wasm_bindgen(unchecked_return_type = "Promise<boolean>")]
+    pub fn unblock(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] feature: JsValue,
+    ) -> Promise {
+        let feature = match string_arg(&feature, "feature", 256) {
+            Ok(f) if crate::validate::is_identifier(&f) => f,
+            Ok(_) => {
+                return reject(optin_error(
+                    "invalid-argument",
+                    "unblock: feature must be a feature name like \"topic:science\"",
+                ))
+            }
+            Err(e) => return reject(to_js(e)),
+        };
+        self.shared.enqueue(move |s| {
+            Box::pin(async move {
+                let was_blocked = s
+                    .write(|core, _| core.plan_unblock(&feature).map_err(to_js))
+                    .await?;
+                if was_blocked {
+                    s.notify_kind("data");
+                }
+                Ok(JsValue::from_bool(was_blocked))
+            })
+        })
+    }
+
     /// Sets the catalog from item objects: `{ id, features?, embedding?, baseline?, group? }`.
     /// Convenient; for large catalogs use `setCatalogPacked`.
     ///

@@ -191,6 +191,22 @@ impl Personalizer {
         Ok(b.finish(summary))
     }
 
+    /// Plans the user's change of mind about a block: the feature is used again (from the
+    /// events still stored; blocking deleted none). `false`, and nothing written, if it was
+    /// not blocked.
+    pub fn plan_unblock(&mut self, feature: &str) -> Result<Pending<bool>, StoreError> {
+        self.check_writable()?;
+        let mut b = Builder::default();
+        if !self.blocks.contains(feature) {
+            return Ok(b.finish(false));
+        }
+        let mut blocks = self.blocks.clone();
+        blocks.remove(feature);
+        self.put_blocks(&mut b, blocks);
+        self.schema(&mut b);
+        Ok(b.finish(true))
+    }
+
     /// Plans deleting everything: events, profile, consent, blocks, and the store's own keys.
     pub fn plan_erase_all(&mut self) -> Pending<()> {
         let mut b = Builder::default();

@@ -142,9 +142,13 @@ impl Personalizer {
         }
     }
 
-    /// Persists the user's blocked features.
+    /// Persists the user's blocked features (no record at all when there are none).
     pub(crate) fn put_blocks(&self, b: &mut Builder, blocks: BTreeSet<String>) {
-        b.put_json(BLOCKS_KEY, &blocks);
+        if blocks.is_empty() {
+            b.batch.delete(BLOCKS_KEY);
+        } else {
+            b.put_json(BLOCKS_KEY, &blocks);
+        }
         b.effects.push(Effect::SetBlocks(blocks));
     }
 

@@ -304,6 +304,45 @@ impl crate::profile::ItemSource for Catalog {
 }
 
 #[test]
+fn a_blocked_topic_shapes_no_signal_not_even_the_embedding() {
+    let mut s = MemoryStore::new();
+    let mut p = open(&mut s, T0);
+    grant(&mut p, &mut s, "similar", T0);
+    record_all(
+        &mut p,
+        &mut s,
+        vec![
+            event("reading", "view", "x", T0, &[("topic:science", 1.0)]),
+            event("reading", "view", "y", T0, &[("topic:sports", 1.0)]),
+        ],
+        T0,
+    );
+    let embedding = |p: &Personalizer| {
+        p.profile(&Catalog, T0)
+            .modules
+            .iter()
+            .find(|m| m.module == "similar")
+            .and_then(|m| m.embedding.clone())
+            .unwrap_or_default()
+    };
+    let both = embedding(&p);
+    assert!(both[0] > 0.0 && both[1] > 0.0, "{both:?}");
+    let plan = p
+        .plan_forget(&ForgetRequest::Feature("topic:science".into()), T0)
+        .unwrap();
+    p.commit(&mut s, plan).unwrap();
+    let e = embedding(&p);
+    assert!(
+        e[0].abs() < 1e-9 && e[1] > 0.0,
+        "only the sports story is left: {e:?}"
+    );
+    assert_eq!(p.events().len(), 2, "blocking deletes nothing");
+    let plan = p.plan_unblock("topic:science").unwrap();
+    p.commit(&mut s, plan).unwrap();
+    assert_eq!(embedding(&p), both);
+}
+
+#[test]
 fn the_user_embedding_is_the_decayed_mean_and_dislikes_are_kept_apart() {
     let mut s = MemoryStore::new();
     let mut p = open_cfg(&mut s, T0, 5000, |m| {
@@ -420,6 +459,23 @@ fn redress_forgets_events_items_and_blocks_features_for_good() {
         T0,
     );
     assert!(weights(&p2, "topics", T0).is_empty());
+    // A change of mind: the interest comes back from the events still stored, and with the
+    // last block gone, no record of blocks is left.
+    let plan = p2.plan_unblock("topic:health").unwrap();
+    assert!(p2.commit(&mut s, plan).unwrap());
+    assert_eq!(
+        weights(&p2, "topics", T0).keys().collect::<Vec<_>>(),
+        ["topic:health"]
+    );
+    assert!(!s.keys().any(|k| k == BLOCKS_KEY));
+    assert!(open(&mut s, T0).blocked_features().is_empty());
+    let keys_before: Vec<String> = s.keys().map(String::from).collect();
+    let plan = p2.plan_unblock("topic:health").unwrap();
+    assert!(
+        !p2.commit(&mut s, plan).unwrap(),
+        "not blocked: nothing to do"
+    );
+    assert_eq!(s.keys().map(String::from).collect::<Vec<_>>(), keys_before);
 }
 
 #[test]

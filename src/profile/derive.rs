@@ -182,7 +182,14 @@ fn derive_module(
                 }
             });
         }
-        if wants_embedding {
+        // "Never use this topic": an event about a blocked feature shapes no signal at all, so
+        // what the user read about it doesn't come back through the embedding either.
+        let about_blocked = !blocked.is_empty() && {
+            let mut hit = false;
+            event_features(e, items, &mut |f, _| hit |= blocked.contains(f));
+            hit
+        };
+        if wants_embedding && !about_blocked {
             if let Some(v) = items.embedding(&e.item) {
                 if e.weight > 0.0 {
                     liked.add(v, d);

@@ -67,6 +67,11 @@ impl WriteBatch {
         self.ops.push(WriteOp::Put(key.into(), value));
     }
 
+    /// Adds a deletion.
+    pub fn delete(&mut self, key: impl Into<String>) {
+        self.ops.push(WriteOp::Delete(key.into()));
+    }
+
     /// Adds a prefix deletion.
     pub fn delete_prefix(&mut self, prefix: impl Into<String>) {
         self.ops.push(WriteOp::DeletePrefix(prefix.into()));

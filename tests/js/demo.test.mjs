@@ -188,6 +188,18 @@ test("opt in, read, reload, revoke, download, erase: the page, the inventory and
   await page.locator("#your-data").screenshot({ path: join(shots, "your-data.png") });
   assert.deepEqual(await axeViolations(page), []);
 
+  // "Never use Science" takes the interest away without deleting what was read; "Use
+  // Science again" brings it back from the same events.
+  await page.getByRole("button", { name: "Never use Science" }).click();
+  await page.waitForSelector("#blocked");
+  assert.equal(await page.locator("#interests li").count(), 0);
+  assert.equal(await inventoryCount(page, "reading"), 3);
+  assert.notEqual(await page.getAttribute("#stories .story:first-child", "data-topic"), "science");
+  await page.getByRole("button", { name: "Use Science again" }).click();
+  await page.waitForSelector("#blocked", { state: "detached" });
+  assert.equal(await page.getAttribute("#interests li:first-child", "data-feature"), "topic:science");
+  assert.deepEqual(await feedIds(page), feed);
+
   // Data and consent live in IndexedDB: a reload brings back the same page.
   const afterReading = await idbKeys(page);
   const dataKeys = afterReading.filter((k) => !beforeReading.includes(k));

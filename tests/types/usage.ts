@@ -64,6 +64,7 @@ export async function main(): Promise<void> {
   const why: StoredEventView[] = p.explainInterest("topic:x");
   const forgotten: ForgetSummary = await p.forget({ event: why[0].id });
   await p.forget({ feature: "topic:x" });
+  const usedAgain: boolean = await p.unblock("topic:x");
   const inventory: Inventory = p.inventory();
   const profile: Profile = p.profile();
   const exported: ExportData = await p.exportData();
@@ -108,7 +109,7 @@ export async function main(): Promise<void> {
   const expected: number = agg.expectedError(10_000, 2);
   void [budget, share, expected];
   await p.eraseAll();
-  void [reason, many, forgotten, inventory, profile, exported, storage, all, moved, fromEvents];
+  void [reason, many, forgotten, usedAgain, inventory, profile, exported, storage, all, moved, fromEvents];
   off();
   await p.noticeViewed(["topics"]);
   const metrics: ModuleConsentMetrics[] = p.consentMetrics();
@@ -138,6 +139,8 @@ export async function main(): Promise<void> {
   const badCode: OptinErrorCode = "oops";
   // @ts-expect-error: forget takes one of event, item, feature
   await p.forget({ everything: true });
+  // @ts-expect-error: unblock takes a feature name
+  await p.unblock({ feature: "topic:x" });
   // @ts-expect-error: events need an item
   await p.record({ category: "reading", kind: "view" });
   // @ts-expect-error: a packed catalog takes typed arrays
