@@ -101,12 +101,21 @@ impl Postings {
         let mut items = vec![0u32; feature_ids.len()];
         let mut vals = vec![0f32; feature_ids.len()];
         for (item, range) in offsets.windows(2).enumerate() {
-            for e in range[0] as usize..range[1] as usize {
-                let f = feature_ids[e] as usize;
-                let slot = next[f] as usize;
-                items[slot] = item as u32;
-                vals[slot] = values[e];
-                next[f] += 1;
+            let range = range[0] as usize..range[1] as usize;
+            let (Some(ids), Some(weights)) = (feature_ids.get(range.clone()), values.get(range))
+            else {
+                continue; // (offsets were validated against both arrays at load)
+            };
+            for (&f, &v) in ids.iter().zip(weights) {
+                if let Some(slot) = next.get_mut(f as usize) {
+                    if let (Some(i), Some(x)) =
+                        (items.get_mut(*slot as usize), vals.get_mut(*slot as usize))
+                    {
+                        *i = item as u32;
+                        *x = v;
+                    }
+                    *slot += 1;
+                }
             }
         }
         Postings {
@@ -118,13 +127,14 @@ impl Postings {
 
     /// The (items, values) of feature `f`.
     pub fn of(&self, f: usize) -> (&[u32], &[f32]) {
-        match (self.offsets.get(f), self.offsets.get(f + 1)) {
-            (Some(&s), Some(&e)) => (
-                &self.items[s as usize..e as usize],
-                &self.values[s as usize..e as usize],
-            ),
-            _ => (&[], &[]),
-        }
+        let range = match (self.offsets.get(f), self.offsets.get(f + 1)) {
+            (Some(&s), Some(&e)) => s as usize..e as usize,
+            _ => 0..0,
+        };
+        (
+            self.items.get(range.clone()).unwrap_or(&[]),
+            self.values.get(range).unwrap_or(&[]),
+        )
     }
 }
 
@@ -217,7 +227,7 @@ impl Catalog {
             }
         }
         let entries = p.feature_ids.len();
-        if p.feature_offsets.is_empty() && entries == 0 && n > 0 {
+        if p.feature_offsets.is_empty() && entries == 0 {
             // No features at all: every item has an empty range.
         } else {
             if p.feature_offsets.len() != n + 1 {
@@ -618,23 +628,43 @@ fn scale_baseline(raw: &[f32]) -> Vec<f32> {
 
 /// Ranks the baseline: 1 = best, ties by catalog order.
 fn rank_baseline(raw: &[f32]) -> Vec<u32> {
-    // Sort (key, index) pairs, where the key's integer order is the floats' descending order.
-    let mut keyed: Vec<(u32, u32)> = raw
+    // Keys whose integer order is the floats' descending order, sorted by a stable radix sort
+    // (four passes of eight bits: linear, where a comparison sort of 100,000 items is not),
+    // so equal baselines keep catalog order.
+    let keys: Vec<u32> = raw
         .iter()
-        .enumerate()
-        .map(|(i, &b)| {
+        .map(|&b| {
             let bits = b.to_bits();
             let ascending = if bits >> 31 == 1 {
                 !bits
             } else {
                 bits | 0x8000_0000
             };
-            (!ascending, i as u32)
+            !ascending
         })
         .collect();
-    keyed.sort_unstable();
+    let mut order: Vec<u32> = (0..raw.len() as u32).collect();
+    let mut scratch = vec![0u32; raw.len()];
+    for shift in [0, 8, 16, 24] {
+        let mut counts = [0usize; 257];
+        for &i in &order {
+            counts[((keys[i as usize] >> shift) & 0xff) as usize + 1] += 1;
+        }
+        if counts[1..].contains(&order.len()) {
+            continue; // every key has the same byte here: the pass would change nothing
+        }
+        for b in 1..257 {
+            counts[b] += counts[b - 1];
+        }
+        for &i in &order {
+            let slot = &mut counts[((keys[i as usize] >> shift) & 0xff) as usize];
+            scratch[*slot] = i;
+            *slot += 1;
+        }
+        std::mem::swap(&mut order, &mut scratch);
+    }
     let mut rank = vec![0u32; raw.len()];
-    for (r, &(_, i)) in keyed.iter().enumerate() {
+    for (r, &i) in order.iter().enumerate() {
         rank[i as usize] = r as u32 + 1;
     }
     rank

@@ -432,3 +432,29 @@ fn every_id_is_found_where_it_is_even_when_hashes_collide() {
     });
     assert_eq!(dup.unwrap_err().0.path, "ids[2]");
 }
+
+proptest! {
+    /// The radix-sorted baseline ranks are those of a comparison sort: higher baseline first,
+    /// equal baselines in catalog order.
+    #[test]
+    fn baseline_ranks_are_those_of_a_full_sort(
+        baseline in proptest::collection::vec(
+            prop_oneof![Just(0.0f32), Just(-0.0f32), Just(1.0f32), -1e6f32..1e6f32],
+            0..400,
+        ),
+    ) {
+        let n = baseline.len();
+        let c = Catalog::from_packed(PackedCatalog {
+            ids: (0..n).map(|i| format!("i{i}")).collect::<Vec<_>>().into(),
+            baseline: baseline.clone(),
+            ..Default::default()
+        }).unwrap();
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by(|&a, &b| baseline[b].total_cmp(&baseline[a]).then(a.cmp(&b)));
+        let mut want = vec![0u32; n];
+        for (r, &i) in order.iter().enumerate() {
+            want[i] = r as u32 + 1;
+        }
+        prop_assert_eq!(c.baseline_ranks(), &want[..]);
+    }
+}
