@@ -197,7 +197,7 @@ impl Personalizer {
             let states = ledger.states_for_erasure(&self.manifest, &self.notices, now);
             let mut editor = PageEditor::new(&self.log);
             self.housekeep(&mut editor, &states, now);
-            b.pages(editor);
+            self.put_pages(&mut b, editor);
         }
         b.finish(changes)
     }

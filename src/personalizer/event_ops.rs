@@ -142,7 +142,7 @@ impl Personalizer {
             .states_for_erasure(&self.manifest, &self.notices, now);
         self.housekeep(&mut editor, &recorded, now);
         let mut b = Builder::default();
-        b.pages(editor);
+        self.put_pages(&mut b, editor);
         if next_id != self.next_event_id {
             self.put_next_event_id(&mut b, next_id);
         }
@@ -186,7 +186,7 @@ impl Personalizer {
             .ledger
             .states_for_erasure(&self.manifest, &self.notices, now);
         self.housekeep(&mut editor, &recorded, now);
-        b.pages(editor);
+        self.put_pages(&mut b, editor);
         self.schema(&mut b);
         Ok(b.finish(summary))
     }

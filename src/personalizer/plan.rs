@@ -158,6 +158,18 @@ impl Personalizer {
         b.effects.push(Effect::SetDropped(dropped));
     }
 
+    /// Adds an editor's pages. When they leave no event at all, the event-id counter goes
+    /// too: how many events were ever recorded is itself a trace of the erased data, and with
+    /// no event left there is no id to keep distinct from.
+    pub(crate) fn put_pages(&self, b: &mut Builder, editor: PageEditor<'_>) {
+        let forget_counter = self.next_event_id != 0 && editor.leaves_no_events();
+        b.pages(editor);
+        if forget_counter {
+            b.batch.delete(NEXT_EVENT_KEY);
+            b.effects.push(Effect::SetNextEventId(0));
+        }
+    }
+
     /// Persists the next event id.
     pub(crate) fn put_next_event_id(&self, b: &mut Builder, next: u64) {
         b.batch.put(NEXT_EVENT_KEY, next.to_string().into_bytes());

@@ -789,3 +789,45 @@ fn preview_never_reads_or_writes_the_real_profile() {
         .unwrap_err();
     assert_eq!(err.code(), "invalid-argument");
 }
+
+#[test]
+fn with_every_event_erased_not_even_their_count_is_kept() {
+    let mut s = MemoryStore::new();
+    let mut p = open(&mut s, T0);
+    grant(&mut p, &mut s, "topics", T0);
+    let keys_before: Vec<String> = s.keys().map(String::from).collect();
+    record_all(
+        &mut p,
+        &mut s,
+        vec![
+            event("reading", "view", "a1", T0, &[("topic:x", 1.0)]),
+            event("reactions", "like", "a2", T0, &[("topic:x", 1.0)]),
+        ],
+        T0,
+    );
+    assert!(s.keys().any(|k| k == NEXT_EVENT_KEY));
+    let plan = p.plan_revoke("topics", T0).unwrap();
+    p.commit(&mut s, plan).unwrap();
+    // Left: what was there before any event, plus the withdrawal record.
+    let left: Vec<String> = s
+        .keys()
+        .filter(|k| !keys_before.contains(&k.to_string()))
+        .map(String::from)
+        .collect();
+    assert!(
+        left.iter()
+            .all(|k| k.starts_with(crate::store::CONSENT_PREFIX)),
+        "{left:?}"
+    );
+    // Ids start over, on this instance and on a fresh one.
+    grant(&mut p, &mut s, "topics", T0);
+    record_all(
+        &mut p,
+        &mut s,
+        vec![event("reading", "view", "a3", T0, &[])],
+        T0,
+    );
+    assert_eq!(p.events().iter().map(|e| e.id).collect::<Vec<_>>(), [0]);
+    let p2 = open(&mut s, T0);
+    assert_eq!(p2.events().iter().map(|e| e.id).collect::<Vec<_>>(), [0]);
+}

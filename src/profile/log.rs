@@ -205,6 +205,18 @@ impl<'a> PageEditor<'a> {
         self.erased.insert(category.to_owned());
     }
 
+    /// Whether the log will hold no event at all once these edits are applied.
+    pub fn leaves_no_events(&self) -> bool {
+        let mut categories: BTreeSet<&str> =
+            self.log.pages.keys().map(|(c, _)| c.as_str()).collect();
+        categories.extend(self.touched.keys().map(|(c, _)| c.as_str()));
+        categories.into_iter().all(|c| {
+            self.pages(c)
+                .into_iter()
+                .all(|p| self.current(c, p).is_empty())
+        })
+    }
+
     /// The categories erased whole.
     pub fn erased(&self) -> impl Iterator<Item = &String> {
         self.erased.iter()
