@@ -362,8 +362,8 @@ async fn revoke_erases_from_indexeddb_before_resolving() {
     let after = Array::from(&call("records", &["revoke".into()]).await).length();
     assert_eq!(
         after,
-        before - 2 + 1,
-        "both event pages deleted, one withdrawal added"
+        before - 3 + 1,
+        "both event pages and the event-id counter deleted, one withdrawal added"
     );
     p.close().ok();
     assert_eq!(total_events(&open("revoke").await), 0.0);
