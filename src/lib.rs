@@ -4,6 +4,19 @@
 //! takes time as a parameter, so it is tested natively. `js` is the thin wasm-bindgen layer.
 //! See ARCHITECTURE.md for the map and the invariants.
 #![deny(missing_docs)]
+// Promise 7: input never crashes the library. Outside tests, no unwrap, expect or explicit
+// panic compiles (the lint layer runs clippy with -D warnings on both targets).
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
 
 pub mod consent;
 pub mod error;

@@ -91,6 +91,9 @@ impl Personalizer {
                 }
                 FEATURES => {
                     for &f in &indices {
+                        if f as usize >= catalog.feature_names().len() {
+                            return Err(out_of_range());
+                        }
                         names.push(&JsValue::from_str(catalog.feature_name(f)));
                     }
                 }

@@ -557,6 +557,11 @@ impl Catalog {
         &self.groups
     }
 
+    /// The feature names (the vocabulary), by feature index.
+    pub fn feature_names(&self) -> &[String] {
+        &self.names
+    }
+
     /// The name of feature `f`.
     pub fn feature_name(&self, f: u32) -> &str {
         self.names.get(f as usize).map_or("", String::as_str)

@@ -474,7 +474,7 @@ pub fn rank(
     rank_with(c, rp, w, candidates, opts, &mut Vec::new())
 }
 
-pub(crate) fn similarity(c: &Catalog, a: u32, b: u32) -> f32 {
+fn similarity(c: &Catalog, a: u32, b: u32) -> f32 {
     if c.dim > 0 {
         // Item vectors are unit length (or zero) since load: the dot product is the cosine.
         return dot(c.embedding_at(a), c.embedding_at(b));

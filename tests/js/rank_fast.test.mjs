@@ -95,6 +95,8 @@ test("bad arguments throw the same OptinError as before, and the names call chec
     assert.throws(() => p.rank(candidates, options), (e) => e instanceof OptinError && e.code === code, `${JSON.stringify([candidates, options])}`);
   }
   assert.throws(() => p.__rankNames(0, Uint32Array.of(10)), (e) => e instanceof OptinError);
+  assert.throws(() => p.__rankNames(1, Uint32Array.of(99_999)), (e) => e instanceof OptinError);
+  assert.throws(() => p.__rankNames(7, undefined), (e) => e instanceof OptinError);
   assert.equal(p.rank(undefined, { limit: 3 }).length, 3, "still usable");
   p.close();
   assert.throws(() => p.rank(), (e) => e instanceof OptinError && e.code === "closed");
