@@ -27,6 +27,7 @@ pub mod personalizer;
 pub mod profile;
 pub mod rank;
 pub mod report;
+pub(crate) mod sort;
 pub mod store;
 pub mod time;
 pub mod validate;

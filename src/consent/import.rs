@@ -181,11 +181,12 @@ pub fn plan_merge(
     new_id: &mut dyn FnMut() -> String,
 ) -> (Vec<ConsentRecord>, ImportSummary) {
     let mut summary = ImportSummary::default();
-    let seen: BTreeSet<&str> = ledger
-        .records()
-        .iter()
-        .flat_map(|r| std::iter::once(r.record_id.as_str()).chain(r.source_record_id.as_deref()))
-        .collect();
+    let mut seen = BTreeSet::new();
+    seen.extend(
+        ledger.records().iter().flat_map(|r| {
+            std::iter::once(r.record_id.as_str()).chain(r.source_record_id.as_deref())
+        }),
+    );
     let mut planned = Vec::new();
     for (module, notice) in cx.manifest.modules.iter().zip(cx.notices) {
         let mine: Vec<&ConsentRecord> = imported.iter().filter(|r| r.module == module.id).collect();

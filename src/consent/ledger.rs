@@ -104,12 +104,13 @@ impl Ledger {
         notices: &[String],
         now: Millis,
     ) -> BTreeMap<String, ConsentState> {
-        manifest
-            .modules
-            .iter()
-            .zip(notices)
-            .map(|(m, n)| (m.id.clone(), self.state(manifest, m, n, now)))
-            .collect()
+        // Inserted one by one: collecting into a BTreeMap sorts first, and that sort alone
+        // is ~5 KB of WebAssembly (see `crate::sort`).
+        let mut states = BTreeMap::new();
+        for (m, n) in manifest.modules.iter().zip(notices) {
+            states.insert(m.id.clone(), self.state(manifest, m, n, now));
+        }
+        states
     }
 
     /// Whether an unreadable or missing record follows `module`'s last readable one (or, when

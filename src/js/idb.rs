@@ -266,7 +266,7 @@ impl IdbStore {
                 }
             }
         }
-        out.sort_by(|a, b| a.0.cmp(&b.0));
+        crate::sort::sort_by(&mut out, |a, b| a.0.cmp(&b.0));
         *self
             .names
             .try_borrow_mut()

@@ -204,7 +204,7 @@ impl Manifest {
             .chain(self.data_categories.iter().flat_map(|c| c.label.locales()))
             .map(str::to_owned)
             .collect();
-        all.sort();
+        crate::sort::sort(&mut all);
         all.dedup();
         all
     }

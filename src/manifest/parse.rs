@@ -39,7 +39,8 @@ pub(super) fn manifest(v: &Value) -> Result<Manifest, FieldError> {
     let policy_version = string(required(root, "", "policyVersion")?, "policyVersion", 256)?;
     let controller = controller(required(root, "", "controller")?)?;
     let data_categories = categories(required(root, "", "dataCategories")?)?;
-    let known: BTreeSet<&str> = data_categories.iter().map(|c| c.id.as_str()).collect();
+    let mut known = BTreeSet::new();
+    known.extend(data_categories.iter().map(|c| c.id.as_str()));
     let modules = modules(required(root, "", "modules")?, &known)?;
     let metrics = match optional(root, "metrics") {
         Some(v) => metrics(v)?,

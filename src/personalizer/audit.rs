@@ -165,7 +165,7 @@ impl Personalizer {
             .iter()
             .flat_map(|l| l.iter().map(|r| r.id.as_str()))
             .collect();
-        by_item.sort_by(f64::total_cmp);
+        crate::sort::sort_by(&mut by_item, f64::total_cmp);
         let sum: f64 = by_item.iter().sum();
         let m = by_item.len() as f64;
         let gini = if sum > 0.0 {

@@ -77,7 +77,7 @@ impl Personalizer {
                 .collect();
             let mut evict_before = None;
             if kept.len() > self.max_events_per_category {
-                kept.sort_unstable();
+                crate::sort::sort(&mut kept);
                 evict_before = kept.get(kept.len() - self.max_events_per_category).copied();
             }
             editor.remove_where(&c.id, &|e| {

@@ -143,7 +143,7 @@ pub(super) fn read(entries: Vec<(String, Vec<u8>)>) -> Loaded {
         }
     }
 
-    consent.sort_by_key(|(seq, _)| *seq);
+    crate::sort::sort_by_key(&mut consent, |(seq, _)| *seq);
     let mut expected = 0;
     let mut entries = Vec::with_capacity(consent.len());
     for (seq, record) in consent {

@@ -141,7 +141,7 @@ fn derive_module(
         .filter(|e| module.uses.contains(&e.category))
         .collect();
     // Newest first: the interaction-count half-life counts back from the latest event.
-    events.sort_by(|a, b| b.at.cmp(&a.at).then(b.id.cmp(&a.id)));
+    crate::sort::sort_by(&mut events, |a, b| b.at.cmp(&a.at).then(b.id.cmp(&a.id)));
     // feature -> (weight, events, weight per category)
     // feature -> (weight, events, weight per data category in `module.uses` order). Looked up
     // before inserting, so a feature's name is allocated once, not once per event.
@@ -218,7 +218,7 @@ fn derive_module(
                 .unwrap_or_default(),
         })
         .collect();
-    features.sort_by(|a, b| {
+    crate::sort::sort_by(&mut features, |a, b| {
         b.weight
             .total_cmp(&a.weight)
             .then_with(|| a.feature.cmp(&b.feature))
@@ -231,7 +231,7 @@ fn derive_module(
             category: category.to_owned(),
         })
         .collect();
-    recent_items.sort_by(|a, b| {
+    crate::sort::sort_by(&mut recent_items, |a, b| {
         b.weight
             .total_cmp(&a.weight)
             .then_with(|| a.item.cmp(&b.item))

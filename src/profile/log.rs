@@ -133,10 +133,10 @@ impl<'a> PageEditor<'a> {
     }
 
     fn pages(&self, category: &str) -> Vec<u32> {
-        let mut pages: BTreeSet<u32> = if self.erased.contains(category) {
-            BTreeSet::new()
+        let mut pages = if self.erased.contains(category) {
+            Vec::new()
         } else {
-            self.log.page_numbers(category).into_iter().collect()
+            self.log.page_numbers(category)
         };
         pages.extend(
             self.touched
@@ -144,7 +144,9 @@ impl<'a> PageEditor<'a> {
                 .filter(|(c, _)| c == category)
                 .map(|(_, p)| *p),
         );
-        pages.into_iter().collect()
+        crate::sort::sort(&mut pages);
+        pages.dedup();
+        pages
     }
 
     fn current(&self, category: &str, page: u32) -> &[StoredEvent] {
@@ -207,8 +209,8 @@ impl<'a> PageEditor<'a> {
 
     /// Whether the log will hold no event at all once these edits are applied.
     pub fn leaves_no_events(&self) -> bool {
-        let mut categories: BTreeSet<&str> =
-            self.log.pages.keys().map(|(c, _)| c.as_str()).collect();
+        let mut categories = BTreeSet::new();
+        categories.extend(self.log.pages.keys().map(|(c, _)| c.as_str()));
         categories.extend(self.touched.keys().map(|(c, _)| c.as_str()));
         categories.into_iter().all(|c| {
             self.pages(c)

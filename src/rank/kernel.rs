@@ -235,7 +235,7 @@ impl TopK {
 
     /// The kept candidates, best first.
     pub fn into_sorted(mut self) -> Vec<(f32, u32, u32)> {
-        self.heap.sort_by(|&a, &b| {
+        crate::sort::sort_by(&mut self.heap, |&a, &b| {
             if better(a, b) {
                 std::cmp::Ordering::Less
             } else if better(b, a) {

@@ -426,7 +426,7 @@ pub fn rank_indexed(
         if skip_seen {
             all.retain(|x| !rp.seen.contains(&x.2));
         }
-        all.sort_unstable_by(|&a, &b| {
+        crate::sort::sort_by(&mut all, |&a, &b| {
             if kernel::better(a, b) {
                 std::cmp::Ordering::Less
             } else if kernel::better(b, a) {
