@@ -104,7 +104,8 @@ fn permute<T>(items: &mut [T], order: &mut [usize]) {
     }
 }
 
-#[cfg(test)]
+// proptest is a native-only dev-dependency.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use proptest::prelude::*;
@@ -117,7 +118,7 @@ mod tests {
             let mut ours: Vec<(u8, usize)> = keys.iter().copied().zip(0..).collect();
             let mut reference = ours.clone();
             sort_by(&mut ours, |a, b| a.0.cmp(&b.0));
-            reference.sort_by(|a, b| a.0.cmp(&b.0));
+            reference.sort_by_key(|a| a.0);
             prop_assert_eq!(ours, reference);
         }
 
