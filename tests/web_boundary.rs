@@ -513,3 +513,81 @@ async fn audit_and_exposure_options_are_validated() {
     let audit = p.audit(js("({ limit: 2 })")).unwrap_or(JsValue::NULL);
     assert!(Reflect::get(&audit, &"baseline".into()).is_ok_and(|b| b.is_object()));
 }
+
+fn num(v: &JsValue, path: &[&str]) -> f64 {
+    let mut cur = v.clone();
+    for key in path {
+        cur = Reflect::get(&cur, &(*key).into()).unwrap_or(JsValue::UNDEFINED);
+    }
+    cur.as_f64().unwrap_or(f64::NAN)
+}
+
+#[wasm_bindgen_test]
+async fn private_reports_reach_an_aggregator_and_bad_reports_are_errors() {
+    use optin::js::Aggregator;
+    let p = open().await;
+    assert!(settle(p.grant("insights".into())).await.is_ok());
+    let mut reports = Vec::new();
+    for value in [true, false, true] {
+        match settle(p.private_report("feed-helpful".into(), value.into())).await {
+            Ok(r) => reports.push(r),
+            Err(e) => panic!("privateReport failed: {e:?}"),
+        }
+    }
+    let metric = js("({ id: 'feed-helpful', type: 'boolean', epsilon: 1 })");
+    let mut agg = match Aggregator::new(metric.clone()) {
+        Ok(a) => a,
+        Err(e) => panic!("new Aggregator failed: {e:?}"),
+    };
+    for r in &reports {
+        assert!(agg.add(r.clone()).is_ok(), "a real report is accepted");
+    }
+    // A report through JSON, as a server receives it, is the same report.
+    let wire = JSON::parse(&String::from(
+        JSON::stringify(&reports[0]).unwrap_or_default(),
+    ))
+    .unwrap_or(JsValue::NULL);
+    assert!(agg.add(wire).is_ok());
+
+    for bad in [
+        "({})",
+        "'yes'",
+        "({ metric: 'feed-helpful', epsilon: 1 })",
+        "({ metric: 'feed-helpful', epsilon: 1, mechanism: 'rr', bit: 7 })",
+        "({ metric: 'minutes-read', epsilon: 1, mechanism: 'rr', bit: true })",
+        "({ metric: 'feed-helpful', epsilon: 2, mechanism: 'rr', bit: true })",
+        "({ metric: 'feed-helpful', epsilon: 1, mechanism: 'oue', ones: [1] })",
+        "({ metric: 'feed-helpful', epsilon: 1, mechanism: 'rr', bit: true, extra: [[[[]]]] })",
+    ] {
+        match agg.add(js(bad)) {
+            Ok(()) => panic!("accepted {bad}"),
+            Err(err) => assert_eq!(code_of(&err), "invalid-report", "{bad}"),
+        }
+    }
+    let estimate = agg.estimate().unwrap_or(JsValue::NULL);
+    assert_eq!(
+        num(&estimate, &["reports"]),
+        4.0,
+        "bad reports were not counted"
+    );
+    assert!(num(&estimate, &["mean", "stderr"]) > 0.0);
+
+    // Merging: the same metric adds up; another metric is refused.
+    let mut other = Aggregator::new(metric).unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(other.add(reports[1].clone()).is_ok());
+    assert!(agg.merge(&other).is_ok());
+    assert_eq!(
+        num(&agg.estimate().unwrap_or(JsValue::NULL), &["reports"]),
+        5.0
+    );
+    let minutes = js("({ id: 'minutes-read', type: 'numeric', min: 0, max: 120, epsilon: 0.5 })");
+    let minutes = Aggregator::new(minutes).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(
+        code_of(&agg.merge(&minutes).err().unwrap_or(JsValue::NULL)),
+        "invalid-report"
+    );
+    let err = Aggregator::new(js("({ id: 'x', type: 'boolean' })"))
+        .err()
+        .unwrap_or(JsValue::NULL);
+    assert_eq!(code_of(&err), "invalid-argument");
+}

@@ -31,7 +31,7 @@ pub fn parse(value: &JsValue, many: bool, manifest: &Manifest) -> Result<Vec<Eve
         }));
     }
     let text = text.as_string().unwrap_or_default();
-    let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+    let json: serde_json::Value = serde_json::from_slice(text.as_bytes()).map_err(|e| {
         if e.to_string().contains("recursion limit") {
             to_js(InputError::TooDeep {
                 path: path.into(),

@@ -184,9 +184,21 @@ impl Personalizer {
         let ids: Option<Vec<String>> = if module_ids.is_undefined() || module_ids.is_null() {
             None
         } else {
-            match to_json(&module_ids, "moduleIds", Limits::DOCUMENT).map(serde_json::from_value) {
-                Ok(Ok(ids)) => Some(ids),
-                Ok(Err(_)) => {
+            let strings = |v: Value| -> Option<Vec<String>> {
+                match v {
+                    Value::Array(items) => items
+                        .into_iter()
+                        .map(|i| match i {
+                            Value::String(s) => Some(s),
+                            _ => None,
+                        })
+                        .collect(),
+                    _ => None,
+                }
+            };
+            match to_json(&module_ids, "moduleIds", Limits::DOCUMENT).map(strings) {
+                Ok(Some(ids)) => Some(ids),
+                Ok(None) => {
                     return reject(optin_error(
                         "invalid-argument",
                         "moduleIds: expected an array of module ids",

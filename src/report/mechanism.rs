@@ -41,6 +41,19 @@ pub enum Payload {
     },
 }
 
+impl Payload {
+    /// The JSON fields this payload has next to `mechanism` (kept in step with the serde
+    /// names above; a test reads them back from the serialized form).
+    pub fn field_names(&self) -> &'static [&'static str] {
+        match self {
+            Payload::RandomizedResponse { .. } => &["bit"],
+            Payload::UnaryEncoding { .. } => &["ones"],
+            Payload::LocalHashing { .. } => &["seed", "value"],
+            Payload::Duchi { .. } => &["value"],
+        }
+    }
+}
+
 /// Randomized response keeps the truth with this probability.
 pub fn rr_keep(epsilon: f64) -> f64 {
     let e = epsilon.exp();

@@ -59,3 +59,32 @@ fn aggregators_reject_foreign_reports_and_merge_by_sums() {
     assert!(a.add(&forged).is_err());
     assert!(a.merge(&Aggregator::new(metric("minutes-read"))).is_err());
 }
+
+#[test]
+fn payload_field_names_match_the_serialized_report() {
+    use mechanism::Payload;
+    for payload in [
+        Payload::RandomizedResponse { bit: true },
+        Payload::UnaryEncoding { ones: vec![1] },
+        Payload::LocalHashing { seed: 3, value: 1 },
+        Payload::Duchi { value: 0.5 },
+    ] {
+        let report = Report {
+            metric: "m".into(),
+            epsilon: 1.0,
+            payload: payload.clone(),
+        };
+        let json = serde_json::to_value(&report).unwrap();
+        let mut keys: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        keys.sort_unstable();
+        let mut expected = vec!["epsilon", "mechanism", "metric"];
+        expected.extend(payload.field_names());
+        expected.sort_unstable();
+        assert_eq!(keys, expected, "{payload:?}");
+    }
+}
