@@ -1,14 +1,16 @@
 //! Turning many reports into unbiased estimates with error bars. State is sums only, so
 //! aggregators merge by adding (any map-reduce or stream engine can run them).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::Value;
 
 use super::mechanism::{duchi_c, olh_hash, olh_params, oue_pq, rr_keep, Payload, MAX_UNARY_DOMAIN};
 use crate::error::FieldError;
 use crate::manifest::{MetricDecl, MetricKind};
+use crate::validate::{array, boolean, integer, known_keys, number, object, required, string};
 
 /// One private report: what leaves the device.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Report {
     /// The metric.
@@ -18,6 +20,63 @@ pub struct Report {
     /// Mechanism and perturbed data.
     #[serde(flatten)]
     pub payload: Payload,
+}
+
+impl Report {
+    /// Reads a report as `privateReport` made it (after any JSON round trip), refusing
+    /// anything else, unknown fields included: an app that attaches, say, a user id to its
+    /// reports gets an error at the aggregator instead of a server that quietly keeps it.
+    /// Whether it fits a metric is [`Aggregator::add`]'s check.
+    pub fn from_json(v: &Value) -> Result<Report, FieldError> {
+        const PATH: &str = "report";
+        let map = object(v, PATH)?;
+        let metric = string(required(map, PATH, "metric")?, "report.metric", 256)?;
+        let epsilon = number(required(map, PATH, "epsilon")?, "report.epsilon", 0.0, 1e6)?;
+        let id = |key: &str| {
+            let path = format!("report.{key}");
+            integer(required(map, PATH, key)?, &path, 0, u64::from(u32::MAX)).map(|n| n as u32)
+        };
+        let payload =
+            match string(required(map, PATH, "mechanism")?, "report.mechanism", 16)?.as_str() {
+                "rr" => Payload::RandomizedResponse {
+                    bit: boolean(required(map, PATH, "bit")?, "report.bit")?,
+                },
+                "oue" => {
+                    let ones = array(
+                        required(map, PATH, "ones")?,
+                        "report.ones",
+                        MAX_UNARY_DOMAIN,
+                    )?;
+                    let mut set = Vec::with_capacity(ones.len());
+                    for (i, one) in ones.iter().enumerate() {
+                        let path = crate::validate::index("report.ones", i);
+                        set.push(integer(one, &path, 0, u64::from(u32::MAX))? as u32);
+                    }
+                    Payload::UnaryEncoding { ones: set }
+                }
+                "olh" => Payload::LocalHashing {
+                    seed: id("seed")?,
+                    value: id("value")?,
+                },
+                "duchi" => Payload::Duchi {
+                    value: number(required(map, PATH, "value")?, "report.value", -1e300, 1e300)?,
+                },
+                _ => {
+                    return Err(FieldError::new(
+                        "report.mechanism",
+                        "expected \"rr\", \"oue\", \"olh\" or \"duchi\"",
+                    ))
+                }
+            };
+        let mut fields = vec!["metric", "epsilon", "mechanism"];
+        fields.extend(payload.field_names());
+        known_keys(map, PATH, &fields)?;
+        Ok(Report {
+            metric,
+            epsilon,
+            payload,
+        })
+    }
 }
 
 /// The running sums of an aggregator.

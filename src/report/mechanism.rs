@@ -1,7 +1,7 @@
 //! Local differential privacy mechanisms. A report carries the mechanism, its parameters and
 //! epsilon, never the true value.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::random::Randomness;
 
@@ -10,7 +10,7 @@ use super::random::Randomness;
 pub const MAX_UNARY_DOMAIN: usize = 256;
 
 /// What a report says, by mechanism.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "mechanism", rename_all = "camelCase")]
 pub enum Payload {
     /// Randomized response (Warner 1965): the true bit with probability e^ε/(1+e^ε).

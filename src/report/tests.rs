@@ -88,3 +88,67 @@ fn payload_field_names_match_the_serialized_report() {
         assert_eq!(keys, expected, "{payload:?}");
     }
 }
+
+#[test]
+fn reports_read_back_from_json_and_nothing_else_is_accepted() {
+    use mechanism::Payload;
+    for payload in [
+        Payload::RandomizedResponse { bit: false },
+        Payload::UnaryEncoding { ones: vec![0, 3] },
+        Payload::LocalHashing { seed: 7, value: 2 },
+        Payload::Duchi { value: -3.5 },
+    ] {
+        let report = Report {
+            metric: "m".into(),
+            epsilon: 0.5,
+            payload,
+        };
+        let json = serde_json::to_value(&report).unwrap();
+        assert_eq!(Report::from_json(&json), Ok(report));
+    }
+    for (bad, field) in [
+        (json!("rr"), "report"),
+        (json!({ "metric": "m", "epsilon": 1 }), "report.mechanism"),
+        (
+            json!({ "metric": "m", "epsilon": 1, "mechanism": "rr" }),
+            "report.bit",
+        ),
+        (
+            json!({ "metric": "m", "epsilon": 1, "mechanism": "rr", "bit": 1 }),
+            "report.bit",
+        ),
+        (
+            json!({ "metric": "m", "epsilon": 1, "mechanism": "xx", "bit": true }),
+            "report.mechanism",
+        ),
+        (
+            json!({ "metric": "m", "epsilon": 1, "mechanism": "rr", "bit": true, "userId": "u1" }),
+            "report.userId",
+        ),
+        (
+            json!({ "metric": "m", "epsilon": 1, "mechanism": "rr", "bit": true, "ones": [] }),
+            "report.ones",
+        ),
+        (
+            json!({ "metric": "m", "epsilon": 1, "mechanism": "oue", "ones": [1, -1] }),
+            "report.ones[1]",
+        ),
+        (
+            json!({ "metric": "m", "epsilon": 1, "mechanism": "olh", "seed": 1.5, "value": 0 }),
+            "report.seed",
+        ),
+        (
+            json!({ "metric": "m", "epsilon": "1", "mechanism": "duchi", "value": 2 }),
+            "report.epsilon",
+        ),
+        (
+            json!({ "metric": "", "epsilon": 1, "mechanism": "duchi", "value": 2 }),
+            "report.metric",
+        ),
+    ] {
+        match Report::from_json(&bad) {
+            Ok(r) => panic!("accepted {bad}: {r:?}"),
+            Err(e) => assert_eq!(e.path, field, "{bad}: {e}"),
+        }
+    }
+}
