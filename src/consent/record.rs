@@ -1,11 +1,11 @@
 //! The consent record, shaped after ISO/IEC TS 27560 and the W3C Data Privacy Vocabulary.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::time::{to_iso, Millis};
 
 /// What happened to the consent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum ConsentEvent {
     /// The user granted the module.
@@ -41,7 +41,7 @@ impl ConsentEvent {
 }
 
 /// How the record came about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Method {
     /// An explicit call by the app on the user's behalf (`grant`, `revoke`).

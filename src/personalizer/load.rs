@@ -8,6 +8,7 @@ use crate::error::StoreError;
 use crate::profile::{EventLog, StoredEvent};
 use crate::store::{CONSENT_PREFIX, SCHEMA_KEY, SCHEMA_VERSION, UNREADABLE_PREFIX, VIEWS_KEY};
 use crate::time::Millis;
+use serde_json::Value;
 
 pub(super) struct Loaded {
     pub ledger: Ledger,
@@ -25,6 +26,45 @@ pub(super) struct Loaded {
 
 fn number<T: std::str::FromStr>(bytes: &[u8]) -> Option<T> {
     std::str::from_utf8(bytes).ok().and_then(|s| s.parse().ok())
+}
+
+// Stored records are read as JSON values and checked by hand: serde's derived deserializers
+// for these few shapes cost more WebAssembly than the rest of storage.
+
+fn json(bytes: &[u8]) -> Option<Value> {
+    serde_json::from_slice(bytes).ok()
+}
+
+fn read_views(bytes: &[u8]) -> Option<BTreeMap<String, Millis>> {
+    let mut views = BTreeMap::new();
+    for (module, at) in json(bytes)?.as_object()? {
+        views.insert(module.clone(), at.as_i64()?);
+    }
+    Some(views)
+}
+
+fn read_blocks(bytes: &[u8]) -> Option<BTreeSet<String>> {
+    let mut blocks = BTreeSet::new();
+    for feature in json(bytes)?.as_array()? {
+        blocks.insert(feature.as_str()?.to_owned());
+    }
+    Some(blocks)
+}
+
+fn read_budget(bytes: &[u8]) -> Option<super::BudgetState> {
+    let v = json(bytes)?;
+    Some(super::BudgetState {
+        period: v.get("period")?.as_i64()?,
+        spent: v.get("spent")?.as_f64()?,
+    })
+}
+
+fn read_events(bytes: &[u8]) -> Option<Vec<StoredEvent>> {
+    json(bytes)?
+        .as_array()?
+        .iter()
+        .map(StoredEvent::from_json)
+        .collect()
 }
 
 /// Reads the entries. Unreadable consent records, missing sequence numbers, a head count
@@ -96,23 +136,23 @@ pub(super) fn read(entries: Vec<(String, Vec<u8>)>) -> Loaded {
                 distrust_all = true;
             }
         } else if key == VIEWS_KEY {
-            match serde_json::from_slice(&bytes) {
-                Ok(v) => l.views = v,
-                Err(_) => l
+            match read_views(&bytes) {
+                Some(v) => l.views = v,
+                None => l
                     .problems
                     .push("the notice-view log is unreadable and was reset".into()),
             }
         } else if key == BLOCKS_KEY {
-            match serde_json::from_slice(&bytes) {
-                Ok(b) => l.blocks = b,
-                Err(_) => l
+            match read_blocks(&bytes) {
+                Some(b) => l.blocks = b,
+                None => l
                     .problems
                     .push("the list of blocked features is unreadable".into()),
             }
         } else if key == super::BUDGET_KEY {
-            match serde_json::from_slice(&bytes) {
-                Ok(b) => l.budget = b,
-                Err(_) => {
+            match read_budget(&bytes) {
+                Some(b) => l.budget = b,
+                None => {
                     // Fail closed: an unreadable budget counts as spent for its period.
                     l.problems.push(
                         "the privacy budget is unreadable: no reports until the next period".into(),
@@ -132,8 +172,8 @@ pub(super) fn read(entries: Vec<(String, Vec<u8>)>) -> Loaded {
                 l.problems.push(format!("unexpected consent key {key}"));
                 continue;
             };
-            let record = serde_json::from_slice(&bytes)
-                .map_err(|e| e.to_string())
+            let record = json(&bytes)
+                .ok_or_else(|| "not JSON".to_owned())
                 .and_then(|v| parse_record(&v, &key).map_err(|e| e.to_string()));
             if record.is_err() {
                 // A gap at its position; superseded by the user's next decision.
@@ -167,7 +207,7 @@ pub(super) fn read(entries: Vec<(String, Vec<u8>)>) -> Loaded {
 fn read_page(l: &mut Loaded, key: &str, rest: &str, bytes: &[u8]) {
     let parsed = rest.split_once('/').and_then(|(category, page)| {
         let page: u32 = page.parse().ok()?;
-        let events: Vec<StoredEvent> = serde_json::from_slice(bytes).ok()?;
+        let events = read_events(bytes)?;
         events
             .iter()
             .all(|e| e.category == category && e.at >= 0)

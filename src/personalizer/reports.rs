@@ -1,7 +1,7 @@
 //! Private reports on top of consent: the metric's epsilon is spent from the on-device budget
 //! in the same commit that precedes handing out the report.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
 use super::plan::{Builder, Effect, Pending};
@@ -15,7 +15,7 @@ pub const BUDGET_KEY: &str = "report/budget";
 
 /// Epsilon spent in one budget period. Periods are fixed windows counted from the Unix epoch,
 /// so the budget resets only at a period boundary.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct BudgetState {
     /// The period number.
     pub period: i64,
