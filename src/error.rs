@@ -151,7 +151,9 @@ pub enum ReportError {
     InvalidValue(FieldError),
     /// This report would exceed the period's privacy budget.
     #[error(
-        "privacy budget exhausted: {spent} of {limit} spent this period; it resets at {resets_at}"
+        "privacy budget exhausted: {} of {} spent this period; it resets at {resets_at}",
+        crate::validate::Num(*spent),
+        crate::validate::Num(*limit)
     )]
     BudgetExhausted {
         /// Epsilon spent in the current period.

@@ -66,7 +66,7 @@ fn convert(
             .map(Value::Number)
             .ok_or_else(|| InputError::Invalid {
                 path: path.to_owned(),
-                message: format!("expected a finite number, got {n}"),
+                message: format!("expected a finite number, got {}", crate::validate::Num(n)),
             });
     }
     if let Some(s) = v.dyn_ref::<JsString>() {

@@ -402,7 +402,8 @@ fn check_reports(
                 child(&index("metrics", i), "epsilon"),
                 format!(
                     "{} exceeds the whole privacyBudget.epsilon {}",
-                    m.epsilon, budget.epsilon
+                    crate::validate::Num(m.epsilon),
+                    crate::validate::Num(budget.epsilon)
                 ),
             ));
         }

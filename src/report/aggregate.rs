@@ -7,6 +7,7 @@ use serde_json::Value;
 use super::mechanism::{duchi_c, olh_hash, olh_params, oue_pq, rr_keep, Payload, MAX_UNARY_DOMAIN};
 use crate::error::FieldError;
 use crate::manifest::{MetricDecl, MetricKind};
+use crate::validate::Num;
 use crate::validate::{array, boolean, integer, known_keys, number, object, required, string};
 
 /// One private report: what leaves the device.
@@ -187,7 +188,11 @@ impl Aggregator {
         if (r.epsilon - self.metric.epsilon).abs() > 1e-12 {
             return Err(bad(
                 "report.epsilon",
-                format!("is {}, the metric's is {}", r.epsilon, self.metric.epsilon),
+                format!(
+                    "is {}, the metric's is {}",
+                    Num(r.epsilon),
+                    Num(self.metric.epsilon)
+                ),
             ));
         }
         let eps = self.metric.epsilon;

@@ -16,6 +16,7 @@ use serde_json::Value;
 
 use crate::error::FieldError;
 use crate::manifest::{MetricDecl, MetricKind};
+use crate::validate::Num;
 
 /// Makes a report of `value` (validated against the metric's domain: never clamped).
 pub fn make_report(
@@ -58,7 +59,12 @@ pub fn make_report(
             if x < *min || x > *max {
                 return Err(FieldError::new(
                     "value",
-                    format!("{x} is outside the metric's range [{min}, {max}]"),
+                    format!(
+                        "{} is outside the metric's range [{}, {}]",
+                        Num(x),
+                        Num(*min),
+                        Num(*max)
+                    ),
                 ));
             }
             mechanism::duchi(x, *min, *max, eps, rng)
