@@ -49,7 +49,7 @@ pub const DEFAULT_FEATURE_WEIGHT: f64 = 0.1;
 pub const DEFAULT_HALF_LIFE_INTERACTIONS: f64 = 4.0;
 
 /// The controller: name and contact, shown in every notice.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Controller {
     /// Organisation or person.
     pub name: String,

@@ -47,7 +47,22 @@ pub struct EventView {
     /// Weight.
     pub weight: f64,
     /// Features it carried.
-    pub features: BTreeMap<String, f64>,
+    #[serde(serialize_with = "features_object")]
+    pub features: Vec<(String, f64)>,
+}
+
+/// An event's features as a JSON object (name -> weight), sorted by name. A map type would do
+/// the same with one more instantiated collection in the module.
+fn features_object<S: serde::Serializer>(
+    features: &[(String, f64)],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = serializer.serialize_map(Some(features.len()))?;
+    for (name, weight) in features {
+        map.serialize_entry(name, weight)?;
+    }
+    map.end()
 }
 
 impl From<&StoredEvent> for EventView {
@@ -60,11 +75,8 @@ impl From<&StoredEvent> for EventView {
             at: to_iso(e.at),
             weight: e.weight,
             features: {
-                // Inserted one by one: collecting into a BTreeMap sorts first (~5 KB of wasm).
-                let mut features = BTreeMap::new();
-                for (name, weight) in &e.features {
-                    features.insert(name.clone(), *weight);
-                }
+                let mut features = e.features.clone();
+                crate::sort::sort_by(&mut features, |a, b| a.0.cmp(&b.0));
                 features
             },
         }
@@ -117,7 +129,7 @@ pub struct ExportData {
     /// When (ISO).
     pub exported_at: String,
     /// Who is responsible.
-    pub controller: BTreeMap<&'static str, String>,
+    pub controller: crate::manifest::Controller,
     /// The policy version in force.
     pub policy_version: String,
     /// Consent state per module.
@@ -183,10 +195,7 @@ impl Personalizer {
         ExportData {
             format: "optin-export/1",
             exported_at: to_iso(now),
-            controller: BTreeMap::from([
-                ("name", self.manifest.controller.name.clone()),
-                ("contact", self.manifest.controller.contact.clone()),
-            ]),
+            controller: self.manifest.controller.clone(),
             policy_version: self.manifest.policy_version.clone(),
             consent_state: self.states(now),
             consent_records: self.ledger.records().to_vec(),

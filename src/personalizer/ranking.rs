@@ -221,10 +221,13 @@ impl Personalizer {
                 features: e.features,
             })
             .collect();
-        let mut by_category: std::collections::BTreeMap<String, Vec<StoredEvent>> =
-            Default::default();
+        // A handful of categories: a list is enough (and no map type to instantiate).
+        let mut by_category: Vec<(String, Vec<StoredEvent>)> = Vec::new();
         for e in stored {
-            by_category.entry(e.category.clone()).or_default().push(e);
+            match by_category.iter_mut().find(|(c, _)| *c == e.category) {
+                Some((_, events)) => events.push(e),
+                None => by_category.push((e.category.clone(), vec![e])),
+            }
         }
         for (category, events) in by_category {
             for (page, chunk) in events.chunks(crate::profile::PAGE_SIZE).enumerate() {

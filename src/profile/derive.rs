@@ -151,7 +151,8 @@ fn derive_module(
     let wants_embedding = module.signals.contains(&Signal::Embedding);
     let mut liked = Mean::default();
     let mut disliked_mean = Mean::default();
-    let mut per_item: BTreeMap<&str, (f64, &str)> = BTreeMap::new();
+    // (item, weight, category of its newest event); merged per item below.
+    let mut per_item: Vec<(&str, f64, &str)> = Vec::new();
     let mut disliked = BTreeSet::new();
     let mut seen = BTreeSet::new();
     for (rank, e) in events.iter().enumerate() {
@@ -193,10 +194,7 @@ fn derive_module(
             if let Some(v) = items.embedding(&e.item) {
                 if e.weight > 0.0 {
                     liked.add(v, d);
-                    let entry = per_item
-                        .entry(e.item.as_str())
-                        .or_insert((0.0, e.category.as_str()));
-                    entry.0 += d;
+                    per_item.push((e.item.as_str(), d, e.category.as_str()));
                 } else {
                     disliked_mean.add(v, -d);
                 }
@@ -223,14 +221,20 @@ fn derive_module(
             .total_cmp(&a.weight)
             .then_with(|| a.feature.cmp(&b.feature))
     });
-    let mut recent_items: Vec<RecentItem> = per_item
-        .into_iter()
-        .map(|(item, (weight, category))| RecentItem {
-            item: item.to_owned(),
-            weight,
-            category: category.to_owned(),
-        })
-        .collect();
+    // Stable: within an item, events stay newest first, so the sums are the same as adding
+    // them up in event order, and the category kept is the newest event's.
+    crate::sort::sort_by(&mut per_item, |a, b| a.0.cmp(b.0));
+    let mut recent_items: Vec<RecentItem> = Vec::new();
+    for (item, weight, category) in per_item {
+        match recent_items.last_mut() {
+            Some(last) if last.item == item => last.weight += weight,
+            _ => recent_items.push(RecentItem {
+                item: item.to_owned(),
+                weight,
+                category: category.to_owned(),
+            }),
+        }
+    }
     crate::sort::sort_by(&mut recent_items, |a, b| {
         b.weight
             .total_cmp(&a.weight)
