@@ -181,6 +181,11 @@ impl Shared {
 
     /// Queues `op` after every earlier operation of this instance, under the namespace lock.
     pub fn enqueue(self: &Rc<Self>, op: impl FnOnce(Rc<Shared>) -> Op + 'static) -> Promise {
+        self.enqueue_boxed(Box::new(op))
+    }
+
+    // Not generic: the queueing future is compiled once, not once per operation.
+    fn enqueue_boxed(self: &Rc<Self>, op: Box<dyn FnOnce(Rc<Shared>) -> Op>) -> Promise {
         if self.closed.get() {
             return Promise::reject(&to_js(InputError::Closed));
         }
@@ -219,11 +224,20 @@ impl Shared {
     ) -> Result<T, JsValue> {
         self.refresh_if_stale().await?;
         let now = self.now()?;
-        let pending = self.with_core(|core| plan(core, now))?;
+        let (pending, output) = self.with_core(|core| plan(core, now))?.split();
+        self.commit_and_apply(pending).await?;
+        Ok(output)
+    }
+
+    // The part of `write` that doesn't depend on the output type, compiled once.
+    async fn commit_and_apply(&self, pending: Pending<()>) -> Result<(), JsValue> {
         if !pending.batch.is_empty() {
             self.backend().commit(&pending.batch).await.map_err(to_js)?;
         }
-        let output = self.with_core(|core| Ok(core.apply(pending)))?;
+        self.with_core(|core| {
+            core.apply(pending);
+            Ok(())
+        })?;
         if let Some((channel, _)) = self
             .channel
             .try_borrow()
@@ -233,7 +247,7 @@ impl Shared {
         {
             let _ = channel.post_message(&JsValue::from_str("changed"));
         }
-        Ok(output)
+        Ok(())
     }
 
     /// With IndexedDB: if another tab wrote since we last read, reload before planning.

@@ -40,6 +40,18 @@ impl<T> Pending<T> {
         &self.output
     }
 
+    /// The plan without its output, and the output.
+    pub fn split(self) -> (Pending<()>, T) {
+        (
+            Pending {
+                batch: self.batch,
+                effects: self.effects,
+                output: (),
+            },
+            self.output,
+        )
+    }
+
     /// The same plan with another output.
     pub(crate) fn map<U>(self, f: impl FnOnce(T) -> U) -> Pending<U> {
         Pending {
@@ -97,8 +109,14 @@ pub(crate) fn json<T: serde::Serialize>(value: &T) -> Vec<u8> {
 impl Personalizer {
     /// Applies a plan whose batch has been committed.
     pub fn apply<T>(&mut self, plan: Pending<T>) -> T {
+        self.apply_effects(plan.effects);
+        plan.output
+    }
+
+    // Not generic, so the effects are compiled once rather than once per output type.
+    fn apply_effects(&mut self, effects: Vec<Effect>) {
         self.version += 1;
-        for effect in plan.effects {
+        for effect in effects {
             match effect {
                 Effect::AppendRecords(records) => {
                     self.next_seq += records.len() as u64;
@@ -130,7 +148,6 @@ impl Personalizer {
                 }
             }
         }
-        plan.output
     }
 
     /// Writes the schema marker with the first write.
