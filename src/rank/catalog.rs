@@ -8,12 +8,11 @@
 //! id is below `names.len()`; every number is finite; `embeddings.len() == len * dim`.
 
 use std::cell::OnceCell;
-use std::collections::hash_map::Entry;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 use serde_json::Value;
 
+use super::id_index::IdIndex;
 use super::ItemIds;
 use crate::error::{CatalogError, FieldError};
 use crate::profile::ItemSource;
@@ -57,10 +56,8 @@ pub struct PackedCatalog {
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
     pub(crate) ids: ItemIds,
-    /// Hash of an id -> its position; collisions probe the next hash (see `position`).
-    /// 32 bits of an id's hash -> its position: 8-byte entries keep the table of a large
-    /// catalog small enough for the cache; collisions probe the next key.
-    pub(crate) index: HashMap<u32, u32, BuildHasherDefault<KeyIsHash>>,
+    /// Id -> position.
+    pub(crate) index: IdIndex,
     pub(crate) names: Vec<String>,
     pub(crate) name_index: HashMap<String, u32>,
     pub(crate) offsets: Vec<u32>,
@@ -138,40 +135,6 @@ impl Postings {
     }
 }
 
-/// A hasher for keys that are already hashes.
-#[derive(Default)]
-pub(crate) struct KeyIsHash(u64);
-
-impl Hasher for KeyIsHash {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-    fn write_u32(&mut self, n: u32) {
-        // The table takes its control bits from the top of the hash: spread the key there.
-        self.0 = u64::from(n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
-}
-
-/// A fast 64-bit hash of an id (ids are the app's public data; no need to resist collisions
-/// crafted by an adversary, and collisions are resolved by probing anyway).
-fn hash_id(id: &str) -> u32 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ id.len() as u64;
-    for chunk in id.as_bytes().chunks(8) {
-        let mut word = [0u8; 8];
-        word[..chunk.len()].copy_from_slice(chunk);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-    ((h >> 32) ^ h) as u32
-}
-
 fn bad(path: impl Into<String>, message: impl Into<String>) -> CatalogError {
     CatalogError(FieldError::new(path, message))
 }
@@ -183,31 +146,20 @@ impl Catalog {
         if n > MAX_ITEMS {
             return Err(bad("ids", format!("at most {MAX_ITEMS} items, got {n}")));
         }
-        let mut index: HashMap<u32, u32, BuildHasherDefault<KeyIsHash>> =
-            HashMap::with_capacity_and_hasher(n, Default::default());
-        for (i, id) in p.ids.iter().enumerate() {
-            if id.is_empty() || id.len() > crate::event::MAX_ITEM_LEN {
-                return Err(bad(index_path("ids", i), "ids are 1 to 256 bytes"));
-            }
-            // One probe per id: a free slot takes it; a taken one is a duplicate or a
-            // collision, resolved at the next hash.
-            let mut h = hash_id(id);
-            loop {
-                match index.entry(h) {
-                    Entry::Vacant(slot) => {
-                        slot.insert(i as u32);
-                        break;
-                    }
-                    Entry::Occupied(taken) if p.ids.get(*taken.get() as usize) == Some(id) => {
-                        return Err(bad(
-                            index_path("ids", i),
-                            format!("duplicate id \"{}\"", crate::validate::truncate(id, 80)),
-                        ));
-                    }
-                    Entry::Occupied(_) => h = h.wrapping_add(1),
-                }
-            }
+        if let Some(i) = p
+            .ids
+            .iter()
+            .position(|id| id.is_empty() || id.len() > crate::event::MAX_ITEM_LEN)
+        {
+            return Err(bad(index_path("ids", i), "ids are 1 to 256 bytes"));
         }
+        let index = IdIndex::build(&p.ids).map_err(|i| {
+            let id = p.ids.get(i).unwrap_or_default();
+            bad(
+                index_path("ids", i),
+                format!("duplicate id \"{}\"", crate::validate::truncate(id, 80)),
+            )
+        })?;
         let mut name_index = HashMap::with_capacity(p.feature_names.len());
         for (i, name) in p.feature_names.iter().enumerate() {
             if !is_identifier(name) {
@@ -478,14 +430,7 @@ impl Catalog {
 
     /// The index of an item.
     pub fn position(&self, id: &str) -> Option<u32> {
-        let mut h = hash_id(id);
-        while let Some(&i) = self.index.get(&h) {
-            if self.ids.get(i as usize) == Some(id) {
-                return Some(i);
-            }
-            h = h.wrapping_add(1);
-        }
-        None
+        self.index.position(&self.ids, id)
     }
 
     /// The id of item `i`.

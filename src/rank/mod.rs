@@ -7,6 +7,7 @@
 
 mod catalog;
 mod exposure;
+mod id_index;
 mod ids;
 mod kernel;
 mod result;
