@@ -214,37 +214,41 @@ impl TopK {
         } else if self.k > 0 && better(item, self.heap[0]) {
             self.heap[0] = item;
             let n = self.heap.len();
-            let mut i = 0;
-            loop {
-                let (l, r) = (2 * i + 1, 2 * i + 2);
-                let mut worst = i;
-                if l < n && better(self.heap[worst], self.heap[l]) {
-                    worst = l;
-                }
-                if r < n && better(self.heap[worst], self.heap[r]) {
-                    worst = r;
-                }
-                if worst == i {
-                    break;
-                }
-                self.heap.swap(i, worst);
-                i = worst;
-            }
+            sift_down(&mut self.heap[..n]);
         }
     }
 
-    /// The kept candidates, best first.
+    /// The kept candidates, best first: heapsort in place (the worst goes to the end, the
+    /// heap shrinks by one), no allocation. `better` is a total order, so the result is
+    /// unique.
     pub fn into_sorted(mut self) -> Vec<(f32, u32, u32)> {
-        crate::sort::sort_by(&mut self.heap, |&a, &b| {
-            if better(a, b) {
-                std::cmp::Ordering::Less
-            } else if better(b, a) {
-                std::cmp::Ordering::Greater
-            } else {
-                std::cmp::Ordering::Equal
-            }
-        });
+        for end in (1..self.heap.len()).rev() {
+            self.heap.swap(0, end);
+            sift_down(&mut self.heap[..end]);
+        }
         self.heap
+    }
+}
+
+/// Moves the root of a min-heap (worst on top) down to its place.
+#[inline]
+fn sift_down(heap: &mut [(f32, u32, u32)]) {
+    let n = heap.len();
+    let mut i = 0;
+    loop {
+        let (l, r) = (2 * i + 1, 2 * i + 2);
+        let mut worst = i;
+        if l < n && better(heap[worst], heap[l]) {
+            worst = l;
+        }
+        if r < n && better(heap[worst], heap[r]) {
+            worst = r;
+        }
+        if worst == i {
+            break;
+        }
+        heap.swap(i, worst);
+        i = worst;
     }
 }
 
