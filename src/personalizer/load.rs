@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::{BLOCKS_KEY, CONSENT_HEAD_KEY, NEXT_EVENT_KEY};
 use crate::consent::{parse_record, ConsentRecord, Ledger};
 use crate::error::StoreError;
-use crate::profile::{EventLog, StoredEvent};
+use crate::profile::EventLog;
 use crate::store::{CONSENT_PREFIX, SCHEMA_KEY, SCHEMA_VERSION, UNREADABLE_PREFIX, VIEWS_KEY};
 use crate::time::Millis;
 use serde_json::Value;
@@ -57,14 +57,6 @@ fn read_budget(bytes: &[u8]) -> Option<super::BudgetState> {
         period: v.get("period")?.as_i64()?,
         spent: v.get("spent")?.as_f64()?,
     })
-}
-
-fn read_events(bytes: &[u8]) -> Option<Vec<StoredEvent>> {
-    json(bytes)?
-        .as_array()?
-        .iter()
-        .map(StoredEvent::from_json)
-        .collect()
 }
 
 /// Reads the entries. Unreadable consent records, missing sequence numbers, a head count
@@ -207,7 +199,7 @@ pub(super) fn read(entries: Vec<(String, Vec<u8>)>) -> Loaded {
 fn read_page(l: &mut Loaded, key: &str, rest: &str, bytes: &[u8]) {
     let parsed = rest.split_once('/').and_then(|(category, page)| {
         let page: u32 = page.parse().ok()?;
-        let events = read_events(bytes)?;
+        let events = crate::profile::read_page(bytes)?;
         events
             .iter()
             .all(|e| e.category == category && e.at >= 0)

@@ -7,7 +7,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::store::category_prefix;
 use crate::time::Millis;
@@ -34,34 +33,6 @@ pub struct StoredEvent {
     /// Features it carried.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub features: Vec<(String, f64)>,
-}
-
-impl StoredEvent {
-    /// Reads an event back as it was stored (`None` if it isn't one). Read by hand rather
-    /// than through a derived `Deserialize`: serde's typed deserializers for the few stored
-    /// shapes cost more WebAssembly than the rest of storage.
-    pub fn from_json(v: &Value) -> Option<StoredEvent> {
-        let map = v.as_object()?;
-        let text = |key: &str| map.get(key)?.as_str().map(str::to_owned);
-        let mut features = Vec::new();
-        if let Some(list) = map.get("features") {
-            for pair in list.as_array()? {
-                match pair.as_array()?.as_slice() {
-                    [name, weight] => features.push((name.as_str()?.to_owned(), weight.as_f64()?)),
-                    _ => return None,
-                }
-            }
-        }
-        Some(StoredEvent {
-            id: map.get("id")?.as_u64()?,
-            category: text("category")?,
-            kind: text("kind")?,
-            item: text("item")?,
-            at: map.get("at")?.as_i64()?,
-            weight: map.get("weight")?.as_f64()?,
-            features,
-        })
-    }
 }
 
 /// The storage key of page `page` of `category`.
