@@ -28,6 +28,7 @@ pub mod profile;
 pub mod rank;
 pub mod report;
 pub(crate) mod sort;
+pub mod sorted;
 pub mod store;
 pub mod time;
 pub mod validate;

@@ -1,7 +1,7 @@
 //! Consent records from JSON: the strict parser (also used to read the store), and the
 //! cross-device merge of `importConsent`.
 
-use std::collections::BTreeSet;
+use crate::sorted::SortedSet;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -181,7 +181,7 @@ pub fn plan_merge(
     new_id: &mut dyn FnMut() -> String,
 ) -> (Vec<ConsentRecord>, ImportSummary) {
     let mut summary = ImportSummary::default();
-    let mut seen = BTreeSet::new();
+    let mut seen = SortedSet::new();
     seen.extend(
         ledger.records().iter().flat_map(|r| {
             std::iter::once(r.record_id.as_str()).chain(r.source_record_id.as_deref())

@@ -1,6 +1,6 @@
 //! The consent ledger: the append-only records and the pure derivation of state from them.
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 
 use super::record::{ConsentEvent, ConsentRecord};
 use super::ConsentState;
@@ -103,10 +103,10 @@ impl Ledger {
         manifest: &Manifest,
         notices: &[String],
         now: Millis,
-    ) -> BTreeMap<String, ConsentState> {
-        // Inserted one by one: collecting into a BTreeMap sorts first, and that sort alone
+    ) -> SortedMap<String, ConsentState> {
+        // Inserted one by one: collecting into a SortedMap sorts first, and that sort alone
         // is ~5 KB of WebAssembly (see `crate::sort`).
-        let mut states = BTreeMap::new();
+        let mut states = SortedMap::new();
         for (m, n) in manifest.modules.iter().zip(notices) {
             states.insert(m.id.clone(), self.state(manifest, m, n, now));
         }
@@ -139,7 +139,7 @@ impl Ledger {
         manifest: &Manifest,
         notices: &[String],
         now: Millis,
-    ) -> BTreeMap<String, ConsentState> {
+    ) -> SortedMap<String, ConsentState> {
         let mut states = self.states(manifest, notices, now);
         for m in manifest
             .modules
@@ -185,17 +185,17 @@ impl Ledger {
 /// Data categories that lose their last granted user between two states: these must be erased.
 pub fn orphaned_categories(
     manifest: &Manifest,
-    before: &BTreeMap<String, ConsentState>,
-    after: &BTreeMap<String, ConsentState>,
+    before: &SortedMap<String, ConsentState>,
+    after: &SortedMap<String, ConsentState>,
 ) -> Vec<String> {
-    let on = |states: &BTreeMap<String, ConsentState>, m: &ModuleDecl| {
+    let on = |states: &SortedMap<String, ConsentState>, m: &ModuleDecl| {
         states.get(&m.id).copied().is_some_and(ConsentState::is_on)
     };
     manifest
         .data_categories
         .iter()
         .filter(|c| {
-            let used = |states: &BTreeMap<String, ConsentState>| {
+            let used = |states: &SortedMap<String, ConsentState>| {
                 manifest
                     .modules
                     .iter()

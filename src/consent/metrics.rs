@@ -1,6 +1,6 @@
 //! Consent metrics for the app's own privacy dashboard. They never leave the device.
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 
 use serde::Serialize;
 
@@ -35,7 +35,7 @@ pub type ConsentMetrics = Vec<ModuleConsentMetrics>;
 pub fn compute(
     manifest: &Manifest,
     records: &[ConsentRecord],
-    views: &BTreeMap<String, Millis>,
+    views: &SortedMap<String, Millis>,
 ) -> ConsentMetrics {
     manifest
         .modules

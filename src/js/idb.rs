@@ -9,8 +9,8 @@
 //! without awaiting in between (IndexedDB commits a transaction once control returns to the
 //! event loop with nothing pending), then waits for it to complete.
 
+use crate::sorted::SortedMap;
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 
 use js_sys::{Array, Function, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -41,7 +41,7 @@ pub struct IdbStore {
     db: IdbDatabase,
     keys: RefCell<Option<Keys>>,
     /// Logical key -> database name, for every record this instance knows of.
-    names: RefCell<BTreeMap<String, String>>,
+    names: RefCell<SortedMap<String, String>>,
     generation: RefCell<f64>,
 }
 
@@ -168,7 +168,7 @@ impl IdbStore {
         Ok(IdbStore {
             db,
             keys: RefCell::new(None),
-            names: RefCell::new(BTreeMap::new()),
+            names: RefCell::new(SortedMap::new()),
             generation: RefCell::new(0.0),
         })
     }
@@ -237,7 +237,7 @@ impl IdbStore {
             _ => None,
         };
         let mut out = Vec::with_capacity(names.length() as usize);
-        let mut known = BTreeMap::new();
+        let mut known = SortedMap::new();
         for (name, value) in names.iter().zip(values.iter()) {
             let Some(name) = name.as_string() else {
                 continue;

@@ -1,6 +1,6 @@
 //! Manifest validation, field by field.
 
-use std::collections::BTreeSet;
+use crate::sorted::SortedSet;
 
 use serde_json::{Map, Value};
 
@@ -39,7 +39,7 @@ pub(super) fn manifest(v: &Value) -> Result<Manifest, FieldError> {
     let policy_version = string(required(root, "", "policyVersion")?, "policyVersion", 256)?;
     let controller = controller(required(root, "", "controller")?)?;
     let data_categories = categories(required(root, "", "dataCategories")?)?;
-    let mut known = BTreeSet::new();
+    let mut known = SortedSet::new();
     known.extend(data_categories.iter().map(|c| c.id.as_str()));
     let modules = modules(required(root, "", "modules")?, &known)?;
     let metrics = match optional(root, "metrics") {
@@ -118,12 +118,12 @@ fn flag(map: &Map<String, Value>, path: &str, key: &str) -> Result<bool, FieldEr
     optional(map, key).map_or(Ok(false), |v| boolean(v, &child(path, key)))
 }
 
-fn modules(v: &Value, known: &BTreeSet<&str>) -> Result<Vec<ModuleDecl>, FieldError> {
+fn modules(v: &Value, known: &SortedSet<&str>) -> Result<Vec<ModuleDecl>, FieldError> {
     let items = array(v, "modules", MAX_MODULES)?;
     if items.is_empty() {
         return Err(FieldError::new("modules", "declare at least one module"));
     }
-    let mut seen = BTreeSet::new();
+    let mut seen = SortedSet::new();
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let path = index("modules", i);
@@ -139,7 +139,7 @@ fn modules(v: &Value, known: &BTreeSet<&str>) -> Result<Vec<ModuleDecl>, FieldEr
     Ok(out)
 }
 
-fn module(v: &Value, path: &str, known: &BTreeSet<&str>) -> Result<ModuleDecl, FieldError> {
+fn module(v: &Value, path: &str, known: &SortedSet<&str>) -> Result<ModuleDecl, FieldError> {
     let map = object(v, path)?;
     known_keys(
         map,
@@ -264,7 +264,7 @@ fn module(v: &Value, path: &str, known: &BTreeSet<&str>) -> Result<ModuleDecl, F
 
 fn metrics(v: &Value) -> Result<Vec<MetricDecl>, FieldError> {
     let items = array(v, "metrics", MAX_METRICS)?;
-    let mut seen = BTreeSet::new();
+    let mut seen = SortedSet::new();
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let path = index("metrics", i);
@@ -301,7 +301,7 @@ pub(crate) fn metric(item: &Value, path: &str) -> Result<MetricDecl, FieldError>
                 return Err(FieldError::new(dp, "needs at least 2 values"));
             }
             let mut domain = Vec::with_capacity(values.len());
-            let mut unique = BTreeSet::new();
+            let mut unique = SortedSet::new();
             for (j, value) in values.iter().enumerate() {
                 let s = string(value, &index(&dp, j), 256)?;
                 if !unique.insert(s.clone()) {
@@ -416,7 +416,7 @@ fn samples(
     is_category: &dyn Fn(&str) -> bool,
 ) -> Result<Vec<SamplePersona>, FieldError> {
     let items = array(v, "samples", MAX_SAMPLES)?;
-    let mut seen = BTreeSet::new();
+    let mut seen = SortedSet::new();
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let path = index("samples", i);

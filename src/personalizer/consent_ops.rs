@@ -81,7 +81,7 @@ impl Personalizer {
         let mut views = self.views.clone();
         for id in modules {
             self.module_index(id)?;
-            views.entry(id.clone()).or_insert(now);
+            views.get_or_insert_with(id.clone(), || now);
         }
         let mut b = Builder::default();
         if views != self.views {
@@ -169,7 +169,7 @@ impl Personalizer {
             let erased = orphaned_categories(&self.manifest, &before, &after);
             b.batch.put(consent_key(seq), json(record));
             seq += 1;
-            let state_of = |s: &std::collections::BTreeMap<String, ConsentState>| {
+            let state_of = |s: &crate::sorted::SortedMap<String, ConsentState>| {
                 s.get(&record.module)
                     .copied()
                     .unwrap_or(ConsentState::NotGranted)

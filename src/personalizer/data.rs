@@ -1,6 +1,6 @@
 //! Data rights: what is held (inventory), all of it (export), why an interest (explain).
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 
 use serde::Serialize;
 
@@ -133,7 +133,7 @@ pub struct ExportData {
     /// The policy version in force.
     pub policy_version: String,
     /// Consent state per module.
-    pub consent_state: BTreeMap<String, ConsentState>,
+    pub consent_state: SortedMap<String, ConsentState>,
     /// Every consent record, oldest first.
     pub consent_records: Vec<ConsentRecord>,
     /// Every stored event, oldest first.

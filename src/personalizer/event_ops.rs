@@ -1,6 +1,6 @@
 //! Event operations: record, housekeeping (retention, caps), redress, erase everything.
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 
 use serde::Serialize;
 
@@ -39,7 +39,7 @@ impl Personalizer {
     pub(super) fn retention_days(
         &self,
         category: &str,
-        states: &BTreeMap<String, ConsentState>,
+        states: &SortedMap<String, ConsentState>,
     ) -> Option<u32> {
         self.manifest
             .modules
@@ -57,7 +57,7 @@ impl Personalizer {
     pub(super) fn housekeep(
         &self,
         editor: &mut PageEditor<'_>,
-        states: &BTreeMap<String, ConsentState>,
+        states: &SortedMap<String, ConsentState>,
         now: Millis,
     ) {
         for c in &self.manifest.data_categories {
@@ -115,7 +115,7 @@ impl Personalizer {
                 Some(_) => None,
             };
             if let Some(reason) = reason {
-                *dropped.entry(e.category.clone()).or_insert(0) += 1;
+                *dropped.get_or_insert_with(e.category.clone(), || 0) += 1;
                 outcomes.push(RecordOutcome {
                     stored: false,
                     reason: Some(reason),

@@ -1,6 +1,6 @@
 //! Reading stored entries at open, failing closed on anything unexpected.
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sorted::{SortedMap, SortedSet};
 
 use super::{BLOCKS_KEY, CONSENT_HEAD_KEY, NEXT_EVENT_KEY};
 use crate::consent::{parse_record, ConsentRecord, Ledger};
@@ -12,11 +12,11 @@ use serde_json::Value;
 
 pub(super) struct Loaded {
     pub ledger: Ledger,
-    pub views: BTreeMap<String, Millis>,
+    pub views: SortedMap<String, Millis>,
     pub next_seq: u64,
     pub log: EventLog,
     pub next_event_id: u64,
-    pub blocks: BTreeSet<String>,
+    pub blocks: SortedSet<String>,
     pub budget: super::BudgetState,
     pub unreadable: Vec<String>,
     pub schema_written: bool,
@@ -35,16 +35,16 @@ fn json(bytes: &[u8]) -> Option<Value> {
     serde_json::from_slice(bytes).ok()
 }
 
-fn read_views(bytes: &[u8]) -> Option<BTreeMap<String, Millis>> {
-    let mut views = BTreeMap::new();
+fn read_views(bytes: &[u8]) -> Option<SortedMap<String, Millis>> {
+    let mut views = SortedMap::new();
     for (module, at) in json(bytes)?.as_object()? {
         views.insert(module.clone(), at.as_i64()?);
     }
     Some(views)
 }
 
-fn read_blocks(bytes: &[u8]) -> Option<BTreeSet<String>> {
-    let mut blocks = BTreeSet::new();
+fn read_blocks(bytes: &[u8]) -> Option<SortedSet<String>> {
+    let mut blocks = SortedSet::new();
     for feature in json(bytes)?.as_array()? {
         blocks.insert(feature.as_str()?.to_owned());
     }
@@ -67,11 +67,11 @@ fn read_budget(bytes: &[u8]) -> Option<super::BudgetState> {
 pub(super) fn read(entries: Vec<(String, Vec<u8>)>) -> Loaded {
     let mut l = Loaded {
         ledger: Ledger::default(),
-        views: BTreeMap::new(),
+        views: SortedMap::new(),
         next_seq: 0,
         log: EventLog::default(),
         next_event_id: 0,
-        blocks: BTreeSet::new(),
+        blocks: SortedSet::new(),
         budget: Default::default(),
         unreadable: Vec::new(),
         schema_written: false,

@@ -23,7 +23,7 @@ pub use plan::Pending;
 pub use ranking::{Move, Preview, Sample, MAX_CANDIDATES};
 pub use reports::{BudgetInfo, BudgetState, BUDGET_KEY};
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sorted::{SortedMap, SortedSet};
 
 use crate::consent::{ConsentMetrics, ConsentRecord, ConsentState, Ledger};
 use crate::error::StoreError;
@@ -72,12 +72,12 @@ pub struct Personalizer {
     manifest: Manifest,
     notices: Vec<String>,
     ledger: Ledger,
-    views: BTreeMap<String, Millis>,
+    views: SortedMap<String, Millis>,
     next_seq: u64,
     log: EventLog,
     next_event_id: u64,
-    blocks: BTreeSet<String>,
-    dropped: BTreeMap<String, u64>,
+    blocks: SortedSet<String>,
+    dropped: SortedMap<String, u64>,
     unreadable: Vec<String>,
     schema_written: bool,
     read_only: Option<StoreError>,
@@ -127,7 +127,7 @@ impl Personalizer {
                 .max(loaded.log.max_id().map_or(0, |m| m + 1)),
             log: loaded.log,
             blocks: loaded.blocks,
-            dropped: BTreeMap::new(),
+            dropped: SortedMap::new(),
             unreadable: loaded.unreadable,
             schema_written: loaded.schema_written,
             read_only: loaded.read_only,
@@ -214,7 +214,7 @@ impl Personalizer {
     }
 
     /// Consent state per module id.
-    pub fn states(&self, now: Millis) -> BTreeMap<String, ConsentState> {
+    pub fn states(&self, now: Millis) -> SortedMap<String, ConsentState> {
         self.ledger.states(&self.manifest, &self.notices, now)
     }
 
@@ -234,7 +234,7 @@ impl Personalizer {
     }
 
     /// The features the user blocked.
-    pub fn blocked_features(&self) -> &BTreeSet<String> {
+    pub fn blocked_features(&self) -> &SortedSet<String> {
         &self.blocks
     }
 

@@ -1,6 +1,6 @@
 //! Plans: what to write, and what to apply in memory once it is written.
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sorted::{SortedMap, SortedSet};
 
 use super::{Personalizer, BLOCKS_KEY, NEXT_EVENT_KEY};
 use crate::consent::ConsentRecord;
@@ -12,11 +12,11 @@ use crate::time::Millis;
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Effect {
     AppendRecords(Vec<ConsentRecord>),
-    SetViews(BTreeMap<String, Millis>),
+    SetViews(SortedMap<String, Millis>),
     EraseCategory(String),
     PutPage(String, u32, Vec<StoredEvent>),
-    SetBlocks(BTreeSet<String>),
-    SetDropped(BTreeMap<String, u64>),
+    SetBlocks(SortedSet<String>),
+    SetDropped(SortedMap<String, u64>),
     SetNextEventId(u64),
     SetBudget(super::reports::BudgetState),
     ForgetUnreadable,
@@ -160,7 +160,7 @@ impl Personalizer {
     }
 
     /// Persists the user's blocked features (no record at all when there are none).
-    pub(crate) fn put_blocks(&self, b: &mut Builder, blocks: BTreeSet<String>) {
+    pub(crate) fn put_blocks(&self, b: &mut Builder, blocks: SortedSet<String>) {
         if blocks.is_empty() {
             b.batch.delete(BLOCKS_KEY);
         } else {
@@ -171,7 +171,7 @@ impl Personalizer {
 
     /// Updates the dropped-event counts, in memory only: storing them would keep, without
     /// consent, a trace that the user did something in a category (say, read about health).
-    pub(crate) fn count_dropped(&self, b: &mut Builder, dropped: BTreeMap<String, u64>) {
+    pub(crate) fn count_dropped(&self, b: &mut Builder, dropped: SortedMap<String, u64>) {
         b.effects.push(Effect::SetDropped(dropped));
     }
 

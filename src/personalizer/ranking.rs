@@ -180,7 +180,7 @@ impl Personalizer {
                 })?,
             Sample::Events(e) => e.clone(),
         };
-        let mut states = std::collections::BTreeMap::new();
+        let mut states = crate::sorted::SortedMap::new();
         for m in &self.manifest.modules {
             let on = match modules {
                 Some(list) => list.contains(&m.id),

@@ -1,4 +1,4 @@
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 
 use super::tests::record;
 use super::*;
@@ -56,7 +56,7 @@ fn record_all(
     p.commit(s, plan).unwrap()
 }
 
-fn weights(p: &Personalizer, module: &str, now: Millis) -> BTreeMap<String, f64> {
+fn weights(p: &Personalizer, module: &str, now: Millis) -> SortedMap<String, f64> {
     p.profile(&NoItems, now)
         .modules
         .into_iter()

@@ -1,6 +1,7 @@
 //! Deriving the profile from the stored events.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use crate::sorted::{SortedMap, SortedSet};
+use std::collections::HashMap;
 
 use serde::Serialize;
 
@@ -101,9 +102,9 @@ pub struct Profile {
 /// the same profile, so recomputing after an erasure leaves nothing of the erased data.
 pub fn derive(
     manifest: &Manifest,
-    states: &BTreeMap<String, ConsentState>,
+    states: &SortedMap<String, ConsentState>,
     log: &EventLog,
-    blocked: &BTreeSet<String>,
+    blocked: &SortedSet<String>,
     items: &dyn ItemSource,
     now: Millis,
 ) -> Profile {
@@ -132,7 +133,7 @@ const RECENT_ITEMS: usize = 20;
 fn derive_module(
     module: &ModuleDecl,
     log: &EventLog,
-    blocked: &BTreeSet<String>,
+    blocked: &SortedSet<String>,
     items: &dyn ItemSource,
     now: Millis,
 ) -> ModuleProfile {
@@ -153,8 +154,9 @@ fn derive_module(
     let mut disliked_mean = Mean::default();
     // (item, weight, category of its newest event); merged per item below.
     let mut per_item: Vec<(&str, f64, &str)> = Vec::new();
-    let mut disliked = BTreeSet::new();
-    let mut seen = BTreeSet::new();
+    // Collected, then sorted once (a heavy reader has thousands of items).
+    let mut disliked = Vec::new();
+    let mut seen = Vec::new();
     for (rank, e) in events.iter().enumerate() {
         let d = decay(module, now - e.at, rank) * e.weight;
         // Events here are all of categories the module uses (filtered above).
@@ -163,9 +165,9 @@ fn derive_module(
             .iter()
             .position(|c| *c == e.category)
             .unwrap_or(0);
-        seen.insert(e.item.as_str());
+        seen.push(e.item.as_str());
         if e.weight < 0.0 {
-            disliked.insert(e.item.clone());
+            disliked.push(e.item.as_str());
         }
         if wants_features {
             event_features(e, items, &mut |f, v| {
@@ -247,8 +249,14 @@ fn derive_module(
         embedding: liked.finish(),
         disliked_embedding: disliked_mean.finish(),
         recent_items,
-        disliked_items: disliked.into_iter().collect(),
-        seen_items: seen.into_iter().map(str::to_owned).collect(),
+        disliked_items: SortedSet::from_iter(disliked)
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+        seen_items: SortedSet::from_iter(seen)
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
         events: events.len(),
     }
 }

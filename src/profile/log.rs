@@ -4,7 +4,7 @@
 //! writes about 40. Edits go through a [`PageEditor`], which copies only the pages it touches
 //! and turns them into effects to apply after the commit.
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sorted::{SortedMap, SortedSet};
 
 use serde::Serialize;
 
@@ -113,13 +113,13 @@ impl EventLog {
 }
 
 /// Pages by (category, page number).
-pub type Pages = BTreeMap<(String, u32), Vec<StoredEvent>>;
+pub type Pages = SortedMap<(String, u32), Vec<StoredEvent>>;
 
 /// Copy-on-write edits of an [`EventLog`]: only touched pages are copied.
 pub struct PageEditor<'a> {
     log: &'a EventLog,
     touched: Pages,
-    erased: BTreeSet<String>,
+    erased: SortedSet<String>,
 }
 
 impl<'a> PageEditor<'a> {
@@ -127,8 +127,8 @@ impl<'a> PageEditor<'a> {
     pub fn new(log: &'a EventLog) -> Self {
         Self {
             log,
-            touched: BTreeMap::new(),
-            erased: BTreeSet::new(),
+            touched: SortedMap::new(),
+            erased: SortedSet::new(),
         }
     }
 
@@ -163,8 +163,7 @@ impl<'a> PageEditor<'a> {
     fn touch(&mut self, category: &str, page: u32) -> &mut Vec<StoredEvent> {
         let initial = self.current(category, page).to_vec();
         self.touched
-            .entry((category.to_owned(), page))
-            .or_insert(initial)
+            .get_or_insert_with((category.to_owned(), page), || initial)
     }
 
     /// The events of a category as they will be.
@@ -209,7 +208,7 @@ impl<'a> PageEditor<'a> {
 
     /// Whether the log will hold no event at all once these edits are applied.
     pub fn leaves_no_events(&self) -> bool {
-        let mut categories = BTreeSet::new();
+        let mut categories = SortedSet::new();
         categories.extend(self.log.pages.keys().map(|(c, _)| c.as_str()));
         categories.extend(self.touched.keys().map(|(c, _)| c.as_str()));
         categories.into_iter().all(|c| {
@@ -225,7 +224,7 @@ impl<'a> PageEditor<'a> {
     }
 
     /// The touched pages (empty ones are deletions).
-    pub fn into_touched(self) -> (BTreeSet<String>, Pages) {
+    pub fn into_touched(self) -> (SortedSet<String>, Pages) {
         (self.erased, self.touched)
     }
 }

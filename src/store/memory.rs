@@ -1,6 +1,6 @@
 //! The in-memory store: for Node, the sandbox, and native tests.
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 
 use super::{Store, WriteBatch, WriteOp};
 use crate::error::StoreError;
@@ -8,7 +8,7 @@ use crate::error::StoreError;
 /// Records in a sorted map. Can be told to fail its next commit, to test rollback.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MemoryStore {
-    entries: BTreeMap<String, Vec<u8>>,
+    entries: SortedMap<String, Vec<u8>>,
     fail_next: Option<StoreError>,
 }
 
