@@ -5,7 +5,7 @@
 //! share gets at most `floor(max_g · k)` items. Within those rules the order is by score.
 //! When a rule can't be met (not enough items of a group), the best remaining item is taken.
 
-use std::collections::HashMap;
+use crate::sorted::SortedMap;
 
 /// Minimum and maximum shares per group index.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -36,15 +36,15 @@ pub fn constrained_top_k<T: Copy>(
     let k = k.min(sorted.len());
     let mut taken = vec![false; sorted.len()];
     let mut out = Vec::with_capacity(k);
-    let mut counts: HashMap<u32, usize> = HashMap::new();
-    let mut group_cursor: HashMap<u32, usize> = HashMap::new();
+    let mut counts: SortedMap<u32, usize> = SortedMap::new();
+    let mut group_cursor: SortedMap<u32, usize> = SortedMap::new();
     let mut any_cursor = 0;
     let cap = |g: u32| c.max.iter().find(|(x, _)| *x == g).map(|(_, s)| due(*s, k));
     for r in 1..=k {
         let count = |g: &u32| counts.get(g).copied().unwrap_or(0);
         // The next untaken item of group `g`, advancing its cursor past taken and other items.
         let mut next_in = |g: u32| -> Option<usize> {
-            let cursor = group_cursor.entry(g).or_insert(0);
+            let cursor = group_cursor.get_or_insert_with(g, || 0);
             while *cursor < sorted.len()
                 && (taken[*cursor] || group_of(&sorted[*cursor]) != Some(g))
             {
@@ -85,7 +85,7 @@ pub fn constrained_top_k<T: Copy>(
         let Some(i) = pick else { break };
         taken[i] = true;
         if let Some(g) = group_of(&sorted[i]) {
-            *counts.entry(g).or_insert(0) += 1;
+            *counts.get_or_insert_with(g, || 0) += 1;
         }
         out.push(sorted[i]);
     }

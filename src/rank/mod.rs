@@ -20,7 +20,7 @@ pub use result::{
     named, pack, RankedAt, ReasonAt, PACKED_HEADER, PACKED_REASON, PACKED_RESULT_HEADER,
 };
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use serde::Serialize;
 
@@ -481,7 +481,7 @@ fn similarity(c: &Catalog, a: u32, b: u32) -> f32 {
         return dot(c.embedding_at(a), c.embedding_at(b));
     }
     // Cosine of the sparse feature vectors.
-    let fa: HashMap<u32, f32> = c.features_at(a).collect();
+    let fa: crate::sorted::SortedMap<u32, f32> = c.features_at(a).collect();
     let (mut num, mut na, mut nb) = (0.0, 0.0, 0.0);
     for v in fa.values() {
         na += v * v;
