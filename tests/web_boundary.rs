@@ -59,6 +59,14 @@ async fn settle(p: js_sys::Promise) -> Result<JsValue, JsValue> {
     JsFuture::from(p).await
 }
 
+/// The `id`s of a list of ranked results.
+fn ids_of(ranked: &JsValue) -> Vec<String> {
+    let list: &js_sys::Array = ranked.unchecked_ref();
+    list.iter()
+        .filter_map(|r| Reflect::get(&r, &"id".into()).ok()?.as_string())
+        .collect()
+}
+
 fn state_of(p: &Personalizer, module: &str) -> String {
     let modules = p.modules(None).unwrap_or(JsValue::NULL);
     let list: js_sys::Array = modules.unchecked_into();
@@ -433,14 +441,10 @@ async fn bad_catalogs_and_candidates_are_errors_and_the_instance_keeps_working()
         assert_eq!(code_of(&err), code, "{sample}");
     }
     // After all that, the catalog that was accepted is the one in use.
-    let ranked: js_sys::Array = p
-        .rank(JsValue::NULL, JsValue::UNDEFINED)
-        .unwrap_or(JsValue::NULL)
-        .unchecked_into();
-    let ids: Vec<String> = ranked
-        .iter()
-        .filter_map(|r| Reflect::get(&r, &"id".into()).ok()?.as_string())
-        .collect();
+    let ids = ids_of(
+        &p.rank(JsValue::NULL, JsValue::UNDEFINED)
+            .unwrap_or(JsValue::NULL),
+    );
     assert_eq!(ids, ["a", "b", "c"], "baseline order without consent");
     let preview = p
         .preview(
@@ -498,18 +502,11 @@ async fn audit_and_exposure_options_are_validated() {
         .unwrap_or(JsValue::NULL);
     assert_eq!(code_of(&err), "invalid-argument");
     // Valid rules work, and the instance is fine after the errors.
-    let ranked: js_sys::Array = p
-        .rank(
-            JsValue::NULL,
-            js("({ limit: 2, exposure: { minShare: { local: 0.5 } } })"),
-        )
-        .unwrap_or(JsValue::NULL)
-        .unchecked_into();
-    let ids: Vec<String> = ranked
-        .iter()
-        .filter_map(|r| Reflect::get(&r, &"id".into()).ok()?.as_string())
-        .collect();
-    assert_eq!(ids, ["a", "b"]);
+    let ranked = p.rank(
+        JsValue::NULL,
+        js("({ limit: 2, exposure: { minShare: { local: 0.5 } } })"),
+    );
+    assert_eq!(ids_of(&ranked.unwrap_or(JsValue::NULL)), ["a", "b"]);
     let audit = p.audit(js("({ limit: 2 })")).unwrap_or(JsValue::NULL);
     assert!(Reflect::get(&audit, &"baseline".into()).is_ok_and(|b| b.is_object()));
 }

@@ -148,8 +148,8 @@ impl Catalog {
         }
         if let Some(i) = p
             .ids
-            .iter()
-            .position(|id| id.is_empty() || id.len() > crate::event::MAX_ITEM_LEN)
+            .byte_lengths()
+            .position(|len| len == 0 || len > crate::event::MAX_ITEM_LEN)
         {
             return Err(bad(index_path("ids", i), "ids are 1 to 256 bytes"));
         }

@@ -71,6 +71,13 @@ impl ItemIds {
         self.text.get(start..end)
     }
 
+    /// The length in bytes of each id, in order (from the offsets alone: no text is read).
+    pub fn byte_lengths(&self) -> impl Iterator<Item = usize> + '_ {
+        self.starts
+            .windows(2)
+            .map(|w| (w[1] - w[0]) as usize - SEPARATOR.len_utf8())
+    }
+
     /// The ids in order.
     pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
         (0..self.len()).filter_map(move |i| self.get(i))
@@ -107,6 +114,8 @@ mod tests {
             assert_eq!(list.len(), 4);
             assert_eq!(list.iter().collect::<Vec<_>>(), ids);
             assert_eq!(list.get(4), None);
+            let lengths: Vec<usize> = list.byte_lengths().collect();
+            assert_eq!(lengths, ids.map(str::len), "bytes, not characters: ü is 2");
         }
         assert_eq!(from_joined, pushed);
     }
