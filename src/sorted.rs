@@ -161,11 +161,6 @@ impl<K, V> SortedMap<K, V> {
     pub fn values(&self) -> impl DoubleEndedIterator<Item = &V> + '_ {
         self.entries.iter().map(|(_, v)| v)
     }
-
-    /// The values in key order, to change.
-    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut V> + '_ {
-        self.entries.iter_mut().map(|(_, v)| v)
-    }
 }
 
 /// `map[key]` in tests, like `BTreeMap`'s (it panics on a missing key, so not outside them).
