@@ -322,6 +322,10 @@ async fn bad_events_are_errors_with_codes_and_nothing_is_stored() {
         "({ item: 3 })",
         "({ feature: 'bad name' })",
         "({ item: 'a', feature: 'b' })",
+        "({ events: 'x' })",
+        "({ events: ['x'] })",
+        "({ events: [3] })",
+        "({ events: [], item: 'a' })",
         "null",
     ] {
         let err = settle(p.forget(js(bad)))
@@ -369,6 +373,49 @@ async fn bad_events_are_errors_with_codes_and_nothing_is_stored() {
         unblocked(settle(p.unblock("topic:x".into())).await),
         Some(false)
     );
+}
+
+#[wasm_bindgen_test]
+async fn forget_events_deletes_exactly_the_listed_events_in_one_call() {
+    let p = open().await;
+    assert!(settle(p.grant("topics".into())).await.is_ok());
+    assert!(settle(p.record_many(js(
+        "['a1', 'a2', 'a3'].map((item) => ({ category: 'reading', kind: 'view', item, features: { 'topic:x': 1 } }))",
+    )))
+    .await
+    .is_ok());
+    let why: js_sys::Array = p
+        .explain_interest("topic:x".into())
+        .unwrap_or(JsValue::NULL)
+        .unchecked_into();
+    let field = |v: &JsValue, key: &str| Reflect::get(v, &key.into()).unwrap_or(JsValue::NULL);
+    let a2 = why
+        .iter()
+        .find(|e| field(e, "item").as_string().as_deref() == Some("a2"))
+        .map(|e| field(&e, "id"))
+        .unwrap_or(JsValue::NULL);
+    let others = js_sys::Array::new();
+    for e in why.iter() {
+        if field(&e, "item").as_string().as_deref() != Some("a2") {
+            others.push(&field(&e, "id"));
+        }
+    }
+    let what = js_sys::Object::new();
+    let _ = Reflect::set(&what, &"events".into(), &others);
+    let summary = settle(p.forget(what.into())).await.unwrap_or(JsValue::NULL);
+    assert_eq!(field(&summary, "removedEvents").as_f64(), Some(2.0));
+    assert!(field(&summary, "blocked").is_null());
+    let left: js_sys::Array = p
+        .explain_interest("topic:x".into())
+        .unwrap_or(JsValue::NULL)
+        .unchecked_into();
+    assert_eq!(left.length(), 1);
+    assert_eq!(field(&left.get(0), "id"), a2);
+    // An empty list deletes nothing and is no error.
+    let none = settle(p.forget(js("({ events: [] })")))
+        .await
+        .unwrap_or(JsValue::NULL);
+    assert_eq!(field(&none, "removedEvents").as_f64(), Some(0.0));
 }
 
 #[wasm_bindgen_test]

@@ -43,9 +43,8 @@ function interestItem(app, f, strongest) {
   );
   why.open = app.openInterests.has(f.feature);
   why.addEventListener("toggle", () => (why.open ? app.openInterests.add(f.feature) : app.openInterests.delete(f.feature)));
-  const forgetAll = async () => {
-    for (const e of events) await p.forget({ event: e.id });
-  };
+  // One write for the whole interest: all of its events go, or none if storage fails.
+  const forgetAll = () => p.forget({ events: events.map((e) => e.id) });
   return el(
     "li",
     { className: "interest", dataset: { feature: f.feature } },

@@ -284,13 +284,20 @@ impl Personalizer {
         })
     }
 
-    /// The user corrects their profile: `{ event: id }` deletes one event, `{ item }` every event
-    /// about an item, `{ feature }` blocks a feature for good (it is never used again).
+    /// The user corrects their profile: `{ event: id }` deletes one event, `{ events: ids }`
+    /// several in one write (all or, if the write fails, none), `{ item }` every event about
+    /// an item, `{ feature }` blocks a feature for good (it is never used again).
+    ///
+    /// ```ts
+    /// // "Forget this interest": the events behind it, without blocking the topic.
+    /// const ids = p.explainInterest("topic:health").map((e) => e.id);
+    /// const { removedEvents } = await p.forget({ events: ids });
+    /// ```
     #[wasm_bindgen(unchecked_return_type = "Promise<ForgetSummary>")]
     pub fn forget(
         &self,
         #[wasm_bindgen(
-            unchecked_param_type = "{ event: string } | { item: string } | { feature: string }"
+            unchecked_param_type = "{ event: string } | { events: string[] } | { item: string } | { feature: string }"
         )]
         what: JsValue,
     ) -> Promise {
@@ -663,7 +670,7 @@ fn forget_request(what: &JsValue) -> Result<ForgetRequest, JsValue> {
     let invalid = || {
         optin_error(
             "invalid-argument",
-            "forget: expected exactly one of { event }, { item } or { feature }",
+            "forget: expected exactly one of { event }, { events }, { item } or { feature }",
         )
     };
     let json = to_json(what, "what", Limits::DOCUMENT).map_err(to_js)?;
@@ -672,6 +679,9 @@ fn forget_request(what: &JsValue) -> Result<ForgetRequest, JsValue> {
         .filter(|m| m.len() == 1)
         .ok_or_else(invalid)?;
     let (key, value) = map.iter().next().ok_or_else(invalid)?;
+    if key == "events" {
+        return forget_events(value);
+    }
     let text = match value {
         Value::String(s) if !s.is_empty() && s.len() <= 256 => s.clone(),
         _ => {
@@ -694,6 +704,24 @@ fn forget_request(what: &JsValue) -> Result<ForgetRequest, JsValue> {
         )),
         _ => Err(invalid()),
     }
+}
+
+/// `{ events: ids }`: every id as `forget({ event })` takes it. `to_json`'s node limit bounds
+/// how many.
+fn forget_events(value: &Value) -> Result<ForgetRequest, JsValue> {
+    let bad = |m: &str| optin_error("invalid-argument", &format!("forget: events{m}"));
+    let list = value
+        .as_array()
+        .ok_or_else(|| bad(" must be an array of event ids"))?;
+    let mut ids = Vec::with_capacity(list.len());
+    for (i, id) in list.iter().enumerate() {
+        let id = id
+            .as_str()
+            .and_then(|s| s.parse::<u64>().ok())
+            .ok_or_else(|| bad(&format!("[{i}]: not an event id")))?;
+        ids.push(id);
+    }
+    Ok(ForgetRequest::Events(ids.into_iter().collect()))
 }
 
 #[derive(serde::Serialize)]

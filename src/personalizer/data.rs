@@ -1,6 +1,6 @@
 //! Data rights: what is held (inventory), all of it (export), why an interest (explain).
 
-use crate::sorted::SortedMap;
+use crate::sorted::{SortedMap, SortedSet};
 
 use serde::Serialize;
 
@@ -14,6 +14,8 @@ use crate::time::{to_iso, Millis, DAY_MS};
 pub enum ForgetRequest {
     /// One event, by id.
     Event(u64),
+    /// Several events, by id, in one write: all of them go or (if the write fails) none.
+    Events(SortedSet<u64>),
     /// Every event about one item.
     Item(String),
     /// A feature, blocked for good.

@@ -155,8 +155,9 @@ impl Personalizer {
         Ok(b.finish(outcomes))
     }
 
-    /// Plans the user's correction: delete one event, everything about an item, or block a
-    /// feature for good (blocks are the user's choices and survive the erasure of data).
+    /// Plans the user's correction: delete one event, several in one write, everything about an
+    /// item, or block a feature for good (blocks are the user's choices and survive the
+    /// erasure of data). Ids that are not stored (any more) delete nothing.
     pub fn plan_forget(
         &mut self,
         request: &ForgetRequest,
@@ -172,6 +173,7 @@ impl Personalizer {
         for c in &self.manifest.data_categories {
             summary.removed_events += match request {
                 ForgetRequest::Event(id) => editor.remove_where(&c.id, &|e| e.id == *id),
+                ForgetRequest::Events(ids) => editor.remove_where(&c.id, &|e| ids.contains(&e.id)),
                 ForgetRequest::Item(item) => editor.remove_where(&c.id, &|e| e.item == *item),
                 ForgetRequest::Feature(_) => 0,
             };

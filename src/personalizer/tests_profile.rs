@@ -384,6 +384,59 @@ fn the_user_embedding_is_the_decayed_mean_and_dislikes_are_kept_apart() {
 }
 
 #[test]
+fn forgetting_several_events_is_one_write_of_exactly_those() {
+    let mut s = MemoryStore::new();
+    let mut p = open(&mut s, T0);
+    grant(&mut p, &mut s, "topics", T0);
+    let items = ["a1", "a2", "a3", "a4", "a5"];
+    record_all(
+        &mut p,
+        &mut s,
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                event(
+                    "reading",
+                    "view",
+                    item,
+                    T0 - 5 + i as Millis,
+                    &[("topic:x", 1.0)],
+                )
+            })
+            .collect(),
+        T0,
+    );
+    let id_of = |p: &Personalizer, item: &str| -> u64 {
+        p.events().iter().find(|e| e.item == item).unwrap().id
+    };
+    let (first, third, fifth) = (id_of(&p, "a1"), id_of(&p, "a3"), id_of(&p, "a5"));
+    let stored_before = s.clone();
+    // One id that was never stored deletes nothing, and is no error.
+    let request = ForgetRequest::Events([third, first, fifth, fifth + 1000].into_iter().collect());
+
+    // All or nothing: a failed commit leaves the store and the profile as they were.
+    s.fail_next_commit(StoreError::Full("quota".into()));
+    let plan = p.plan_forget(&request, T0).unwrap();
+    assert!(p.commit(&mut s, plan).is_err());
+    assert_eq!(s, stored_before);
+    assert_eq!(p.events().len(), 5);
+
+    let plan = p.plan_forget(&request, T0).unwrap();
+    let summary = p.commit(&mut s, plan).unwrap();
+    assert_eq!(summary.removed_events, 3);
+    assert_eq!(summary.blocked, None);
+    let mut left: Vec<String> = p.events().iter().map(|e| e.item.clone()).collect();
+    left.sort();
+    assert_eq!(left, ["a2", "a4"]);
+    // The store agrees: a re-opened profile holds the same two events.
+    let reopened = open(&mut s, T0);
+    assert_eq!(reopened.events().len(), 2);
+    // Nothing is blocked: a new event about the topic still counts.
+    assert!(weights(&reopened, "topics", T0).contains_key("topic:x"));
+}
+
+#[test]
 fn redress_forgets_events_items_and_blocks_features_for_good() {
     let mut s = MemoryStore::new();
     let mut p = open(&mut s, T0);

@@ -274,12 +274,28 @@ test("health reading is sensitive: kept only while its own module is on, and say
   assert.equal(await inventoryCount(page, "health-reading"), 0);
   await page.getByRole("button", { name: "Turn on: Health stories" }).click();
   await page.waitForSelector("#module-health[data-state=granted]");
+  const beforeHealth = await idbKeys(page);
   await readHealth.first().click();
   await page.waitForFunction(() => document.getElementById("inventory-health-reading")?.dataset.count === "1");
   // (innerText: what is on screen, without the glossary tooltip's hidden definition.)
   assert.match(await page.innerText("#inventory-health-reading th"), /Health articles you read \(sensitive\)/);
   assert.match(await text(page, "#inventory-health-reading"), /Health stories/);
   // The reading of health stories feeds only the health module's interest.
+  assert.equal(await page.getAttribute("#interests li:first-child", "data-feature"), "topic:health");
+  // "Forget this" deletes the events behind the interest (one forget call, so one write);
+  // the module stays on and the topic is not blocked: the next health story read counts.
+  await readHealth.nth(1).click();
+  await page.waitForFunction(() => document.getElementById("inventory-health-reading")?.dataset.count === "2");
+  const healthKeys = (await idbKeys(page)).filter((k) => !beforeHealth.includes(k));
+  assert.ok(healthKeys.length > 0, "health reading wrote records");
+  await page.getByRole("button", { name: "Forget this: Health" }).click();
+  await page.waitForFunction(() => !document.querySelector("#interests li"));
+  assert.equal(await inventoryCount(page, "health-reading"), 0);
+  assert.equal(await page.getAttribute("#module-health", "data-state"), "granted");
+  const afterForget = await idbKeys(page);
+  assert.deepEqual(healthKeys.filter((k) => afterForget.includes(k)), [], "the events' records left in IndexedDB");
+  await readHealth.first().click();
+  await page.waitForFunction(() => document.getElementById("inventory-health-reading")?.dataset.count === "1");
   assert.equal(await page.getAttribute("#interests li:first-child", "data-feature"), "topic:health");
   await page.getByRole("button", { name: "Turn off “Health stories” and erase its data" }).click();
   await page.waitForSelector("#module-health[data-state=notGranted]");

@@ -63,6 +63,7 @@ export async function main(): Promise<void> {
   const many: RecordSummary = await p.recordMany([{ category: "reading", kind: "share", item: "a2", weight: 3, at: "2026-01-01T00:00:00Z" }]);
   const why: StoredEventView[] = p.explainInterest("topic:x");
   const forgotten: ForgetSummary = await p.forget({ event: why[0].id });
+  const removed: number = (await p.forget({ events: why.map((e) => e.id) })).removedEvents;
   await p.forget({ feature: "topic:x" });
   const usedAgain: boolean = await p.unblock("topic:x");
   const inventory: Inventory = p.inventory();
@@ -109,7 +110,7 @@ export async function main(): Promise<void> {
   const expected: number = agg.expectedError(10_000, 2);
   void [budget, share, expected];
   await p.eraseAll();
-  void [reason, many, forgotten, usedAgain, inventory, profile, exported, storage, all, moved, fromEvents];
+  void [reason, many, forgotten, removed, usedAgain, inventory, profile, exported, storage, all, moved, fromEvents];
   off();
   await p.noticeViewed(["topics"]);
   const metrics: ModuleConsentMetrics[] = p.consentMetrics();
@@ -137,8 +138,10 @@ export async function main(): Promise<void> {
   const bad: ConsentState = "maybe";
   // @ts-expect-error: error codes are a closed set
   const badCode: OptinErrorCode = "oops";
-  // @ts-expect-error: forget takes one of event, item, feature
+  // @ts-expect-error: forget takes one of event, events, item, feature
   await p.forget({ everything: true });
+  // @ts-expect-error: events is a list of event ids
+  await p.forget({ events: "all" });
   // @ts-expect-error: unblock takes a feature name
   await p.unblock({ feature: "topic:x" });
   // @ts-expect-error: events need an item
