@@ -1,0 +1,45 @@
+// Runs in headless Chromium, in a fresh browser each time: how long the package takes to start.
+// The import is dynamic so the clock starts before any of the package is fetched.
+import manifest from "./manifest.json" with { type: "json" };
+
+const t0 = performance.now();
+const { Personalizer } = await import("./node_modules/optin/index.js");
+const imported = performance.now();
+const p = await Personalizer.open(manifest, { storage: "memory" });
+const opened = performance.now();
+p.close();
+
+// The parts of the import, each done again on its own (the module's files are cached now):
+// the base64 decode both ways index.js does it (natively where the browser has
+// Uint8Array.fromBase64, else atob and a loop), inflating, compiling.
+async function parts() {
+  const start = performance.now();
+  const { default: base64 } = await import("./node_modules/optin/optin_wasm.js");
+  const a = performance.now();
+  const native = typeof Uint8Array.fromBase64 === "function" ? Uint8Array.fromBase64(base64) : null;
+  const b = performance.now();
+  const binary = atob(base64);
+  const deflated = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) deflated[i] = binary.charCodeAt(i);
+  const c = performance.now();
+  const wasm = new Uint8Array(await new Response(new Blob([deflated]).stream().pipeThrough(new DecompressionStream("deflate"))).arrayBuffer());
+  const d = performance.now();
+  await WebAssembly.compile(wasm);
+  const e = performance.now();
+  return {
+    moduleImportMs: a - start,
+    nativeBase64Ms: native ? b - a : null,
+    loopBase64Ms: c - b,
+    inflateMs: d - c,
+    compileMs: e - d,
+    wasmBytes: wasm.length,
+    deflatedBytes: deflated.length,
+  };
+}
+
+// When the last of the package's files had arrived (from 127.0.0.1), counted from the import.
+const fetchedMs = Math.max(...performance.getEntriesByType("resource")
+  .filter((r) => r.name.includes("/node_modules/optin/"))
+  .map((r) => r.responseEnd)) - t0;
+
+window.bench = async () => ({ importMs: imported - t0, fetchedMs, openMs: opened - imported, ...(await parts()) });
