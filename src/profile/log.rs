@@ -161,9 +161,15 @@ impl<'a> PageEditor<'a> {
     }
 
     fn touch(&mut self, category: &str, page: u32) -> &mut Vec<StoredEvent> {
-        let initial = self.current(category, page).to_vec();
-        self.touched
-            .get_or_insert_with((category.to_owned(), page), || initial)
+        let key = (category.to_owned(), page);
+        // The page is copied the first time it is touched only: appending 10,000 events
+        // used to copy the page being filled once per event.
+        let initial = if self.touched.contains_key(&key) {
+            Vec::new()
+        } else {
+            self.current(category, page).to_vec()
+        };
+        self.touched.get_or_insert_with(key, || initial)
     }
 
     /// The events of a category as they will be.
