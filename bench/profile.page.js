@@ -58,6 +58,23 @@ window.bench = async ({ rounds }) => {
     singles.push(await time(() => p.record(e)));
   }
   out.record1 = { median: median(singles), runs: singles.length };
+
+  // The interactive path: a click is recorded, then the feed is ranked again (3,000 stories).
+  // The rank after a record derives the profile anew from every stored event.
+  const stories = Array.from({ length: 3000 }, (_, i) => ({
+    id: `article-${i}`,
+    features: { [`topic:t${i % 40}`]: 1, [`source:s${i % 9}`]: 1 },
+    baseline: (i * 37) % 100,
+  }));
+  p.setCatalog(stories);
+  p.rank(undefined, { limit: 20, explain: true });
+  const reranks = [];
+  for (let r = 0; r < rounds * 3; r++) {
+    const [e] = events(1, 30_000 + r);
+    await p.record(e);
+    reranks.push(await time(() => p.rank(undefined, { limit: 20, explain: true, excludeSeen: true })));
+  }
+  out.rankAfterRecord = { median: median(reranks), runs: reranks.length };
   p.close();
   return out;
 };

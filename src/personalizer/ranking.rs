@@ -6,7 +6,7 @@ use super::Personalizer;
 use crate::consent::ConsentState;
 use crate::error::{FieldError, RankError};
 use crate::event::Event;
-use crate::profile::{derive, EventLog, StoredEvent};
+use crate::profile::{derive, seen_items, EventLog, StoredEvent};
 use crate::rank::{rank, Catalog, RankOptions, RankProfile, Ranked, ScoreWeights};
 use crate::time::Millis;
 
@@ -135,7 +135,8 @@ impl Personalizer {
         let fresh = matches!(&self.rank_cache, Some((v, at, _)) if *v == self.version && now - *at < RANK_PROFILE_TTL_MS && *at <= now);
         if !fresh {
             let profile = self.profile(&self.catalog, now);
-            let rp = RankProfile::build(&self.manifest, &profile, &self.catalog);
+            let seen = seen_items(&self.manifest, &profile, &self.log);
+            let rp = RankProfile::build(&self.manifest, &profile, &self.catalog, &seen);
             self.rank_cache = Some((self.version, now, rp));
             self.rank_stamp += 1;
         }
@@ -242,7 +243,8 @@ impl Personalizer {
             &self.catalog,
             now,
         );
-        let personal = RankProfile::build(&self.manifest, &profile, &self.catalog);
+        let seen = seen_items(&self.manifest, &profile, &log);
+        let personal = RankProfile::build(&self.manifest, &profile, &self.catalog, &seen);
         Ok(personal)
     }
 

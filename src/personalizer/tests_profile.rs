@@ -776,6 +776,49 @@ fn rank_is_the_baseline_without_consent_and_personal_with_it() {
 }
 
 #[test]
+fn exclude_seen_leaves_out_the_items_of_events_a_ranking_module_learns_from() {
+    let mut s = MemoryStore::new();
+    let mut p = open(&mut s, T0);
+    p.set_catalog(news_catalog());
+    let unseen = |p: &mut Personalizer| -> Vec<String> {
+        let options = crate::rank::RankOptions {
+            exclude_seen: true,
+            ..crate::rank::RankOptions::default()
+        };
+        let mut ids: Vec<String> = p
+            .rank(None, &options, T0)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        ids.sort();
+        ids
+    };
+    // "insights" keeps reading for reports but ranks nothing: its events are not "seen".
+    grant(&mut p, &mut s, "insights", T0);
+    record_all(
+        &mut p,
+        &mut s,
+        vec![event("reading", "click", "a-101", T0, &[])],
+        T0,
+    );
+    assert_eq!(unseen(&mut p), ["a-100", "a-101", "a-102", "a-103"]);
+    // "topics" learns from reading and reactions: both events' items are seen now, the
+    // earlier read included, each once however often it was read.
+    grant(&mut p, &mut s, "topics", T0);
+    record_all(
+        &mut p,
+        &mut s,
+        vec![
+            event("reactions", "like", "a-102", T0, &[]),
+            event("reading", "click", "a-101", T0, &[]),
+        ],
+        T0,
+    );
+    assert_eq!(unseen(&mut p), ["a-100", "a-103"]);
+}
+
+#[test]
 fn preview_never_reads_or_writes_the_real_profile() {
     let mut s = MemoryStore::new();
     let mut p = open(&mut s, T0);

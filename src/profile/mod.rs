@@ -12,8 +12,8 @@ mod log;
 mod page_json;
 
 pub use derive::{
-    decay, derive, event_features, FeatureWeight, ItemSource, ModuleProfile, NoItems, Profile,
-    RecentItem,
+    decay, derive, event_features, seen_items, FeatureWeight, ItemSource, ModuleProfile, NoItems,
+    Profile, RecentItem,
 };
 pub use log::{page_key, EventLog, PageEditor, StoredEvent, PAGE_SIZE};
 pub use page_json::read_page;

@@ -139,8 +139,14 @@ fn norm(v: &[f32]) -> f32 {
 }
 
 impl RankProfile {
-    /// Combines the granted modules' profiles with their manifest weights.
-    pub fn build(manifest: &Manifest, profile: &Profile, catalog: &Catalog) -> RankProfile {
+    /// Combines the granted modules' profiles with their manifest weights. `seen` is the
+    /// items `excludeSeen` leaves out (see [`crate::profile::seen_items`]); repeats are fine.
+    pub fn build(
+        manifest: &Manifest,
+        profile: &Profile,
+        catalog: &Catalog,
+        seen: &[&str],
+    ) -> RankProfile {
         let mut rp = RankProfile::default();
         let dim = catalog.dim;
         for mp in &profile.modules {
@@ -199,8 +205,6 @@ impl RankProfile {
             }
             rp.disliked
                 .extend(mp.disliked_items.iter().filter_map(|i| catalog.position(i)));
-            rp.seen
-                .extend(mp.seen_items.iter().filter_map(|i| catalog.position(i)));
             for r in &mp.recent_items {
                 if let Some(i) = catalog.position(&r.item) {
                     let source = rp.source_index(&mp.module, &r.category);
@@ -208,6 +212,8 @@ impl RankProfile {
                 }
             }
         }
+        rp.seen
+            .extend(seen.iter().filter_map(|i| catalog.position(i)));
         if dim > 0 {
             for &(i, _) in &rp.recent {
                 rp.recent_rows.extend_from_slice(catalog.embedding_at(i));

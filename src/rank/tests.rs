@@ -28,7 +28,6 @@ fn module(id: &str) -> ModuleProfile {
         disliked_embedding: None,
         recent_items: vec![],
         disliked_items: vec![],
-        seen_items: vec![],
         events: 1,
     }
 }
@@ -47,8 +46,12 @@ fn ids(r: &[Ranked]) -> Vec<&str> {
 }
 
 fn run(profile: &Profile, options: &RankOptions) -> Vec<Ranked> {
+    run_seen(profile, &[], options)
+}
+
+fn run_seen(profile: &Profile, seen: &[&str], options: &RankOptions) -> Vec<Ranked> {
     let (m, c) = (manifest(), catalog());
-    let rp = RankProfile::build(&m, profile, &c);
+    let rp = RankProfile::build(&m, profile, &c, seen);
     rank(&c, &rp, ScoreWeights::from_manifest(&m), None, options)
 }
 
@@ -99,15 +102,16 @@ fn the_embedding_finds_items_like_recent_ones() {
         weight: 1.0,
         category: "reading".into(),
     }];
-    similar.seen_items = vec!["c".into()];
     let options = RankOptions {
         exclude_seen: true,
         ..RankOptions::default()
     };
-    let r = run(
+    // Seen twice, and an item the catalog doesn't hold: both fine.
+    let r = run_seen(
         &Profile {
             modules: vec![similar],
         },
+        &["c", "gone", "c"],
         &options,
     );
     assert_eq!(
@@ -300,7 +304,7 @@ proptest! {
         topics.features = vec![interest("f1", w), interest("g", 1.0), interest("f3", -0.5)];
         let mut similar = module("similar");
         similar.embedding = Some(vec![1.0, -0.5, 0.2, 0.0, 0.3]);
-        let rp = RankProfile::build(&m, &Profile { modules: vec![topics, similar] }, &c);
+        let rp = RankProfile::build(&m, &Profile { modules: vec![topics, similar] }, &c, &[]);
         let weights = ScoreWeights::from_manifest(&m);
         let opts = RankOptions { limit: k, explain: false, ..RankOptions::default() };
         let top = rank(&c, &rp, weights, None, &opts);
@@ -388,6 +392,7 @@ fn packed_results_carry_exactly_the_named_ones() {
             modules: vec![topics, similar],
         },
         &c,
+        &[],
     );
     for explain in [true, false] {
         let options = RankOptions {
