@@ -294,13 +294,52 @@ impl crate::profile::ItemSource for Catalog {
     fn visit_features(&self, _: &str, _: &mut dyn FnMut(&str, f64)) -> bool {
         false
     }
-    fn embedding(&self, item: &str) -> Option<&[f32]> {
+    fn embedding(&self, item: &str) -> Option<(u32, &[f32])> {
         match item {
-            "x" => Some(&[1.0, 0.0]),
-            "y" => Some(&[0.0, 1.0]),
+            "x" => Some((0, &[1.0, 0.0])),
+            "y" => Some((1, &[0.0, 1.0])),
             _ => None,
         }
     }
+}
+
+#[test]
+fn recent_items_add_up_each_items_events_heaviest_first() {
+    let mut s = MemoryStore::new();
+    let mut p = open(&mut s, T0);
+    grant(&mut p, &mut s, "similar", T0);
+    record_all(
+        &mut p,
+        &mut s,
+        vec![
+            event("reading", "view", "x", T0 - 2, &[]),
+            event("reading", "view", "y", T0 - 1, &[]),
+            event("reading", "view", "x", T0, &[]),
+            // Not in the catalog: no embedding, so not a recent item.
+            event("reading", "view", "gone", T0 - 3, &[]),
+        ],
+        T0,
+    );
+    let profile = p.profile(&Catalog, T0);
+    let similar = profile
+        .modules
+        .iter()
+        .find(|m| m.module == "similar")
+        .unwrap();
+    let decl = p.manifest().module("similar").unwrap();
+    let view = crate::event::default_weight("view").unwrap();
+    // Newest first: x (rank 0), y (1), the older x (2), gone (3).
+    let w = |age: Millis, rank: usize| crate::profile::decay(decl, age, rank) * view;
+    let got: Vec<(&str, f64, &str)> = similar
+        .recent_items
+        .iter()
+        .map(|r| (r.item.as_str(), r.weight, r.category.as_str()))
+        .collect();
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!((got[0].0, got[0].2), ("x", "reading"));
+    assert!((got[0].1 - (w(0, 0) + w(2, 2))).abs() < 1e-12, "{got:?}");
+    assert_eq!(got[1].0, "y");
+    assert!((got[1].1 - w(1, 1)).abs() < 1e-12, "{got:?}");
 }
 
 #[test]

@@ -14,8 +14,9 @@ use crate::time::{Millis, DAY_MS};
 pub trait ItemSource {
     /// Calls `visit` with each feature of the item; false if the catalog lacks the item.
     fn visit_features(&self, item: &str, visit: &mut dyn FnMut(&str, f64)) -> bool;
-    /// The item's embedding, if any.
-    fn embedding(&self, item: &str) -> Option<&[f32]>;
+    /// The item's embedding, if any, with a number that stands for the item in this source
+    /// (its catalog position), so items can be grouped without comparing their ids.
+    fn embedding(&self, item: &str) -> Option<(u32, &[f32])>;
 }
 
 /// No catalog: events' own features only.
@@ -25,7 +26,7 @@ impl ItemSource for NoItems {
     fn visit_features(&self, _: &str, _: &mut dyn FnMut(&str, f64)) -> bool {
         false
     }
-    fn embedding(&self, _: &str) -> Option<&[f32]> {
+    fn embedding(&self, _: &str) -> Option<(u32, &[f32])> {
         None
     }
 }
@@ -176,8 +177,10 @@ fn derive_module(
     let wants_embedding = module.signals.contains(&Signal::Embedding);
     let mut liked = Mean::default();
     let mut disliked_mean = Mean::default();
-    // (item, weight, category of its newest event); merged per item below.
-    let mut per_item: Vec<(&str, f64, &str)> = Vec::new();
+    // (item's number in `items`, item, weight, category of its newest event); merged per
+    // item below. Grouped by the number: sorting thousands of ids as strings was the largest
+    // part of a derivation.
+    let mut per_item: Vec<(u32, &str, f64, &str)> = Vec::new();
     // Collected, then sorted once.
     let mut disliked = Vec::new();
     for (rank, e) in events.iter().enumerate() {
@@ -215,10 +218,10 @@ fn derive_module(
             hit
         };
         if wants_embedding && !about_blocked {
-            if let Some(v) = items.embedding(&e.item) {
+            if let Some((key, v)) = items.embedding(&e.item) {
                 if e.weight > 0.0 {
                     liked.add(v, d);
-                    per_item.push((e.item.as_str(), d, e.category.as_str()));
+                    per_item.push((key, e.item.as_str(), d, e.category.as_str()));
                 } else {
                     disliked_mean.add(v, -d);
                 }
@@ -247,9 +250,9 @@ fn derive_module(
     });
     // Stable: within an item, events stay newest first, so the sums are the same as adding
     // them up in event order, and the category kept is the newest event's.
-    crate::sort::sort_by(&mut per_item, |a, b| a.0.cmp(b.0));
+    crate::sort::sort_by(&mut per_item, |a, b| a.0.cmp(&b.0));
     let mut recent_items: Vec<RecentItem> = Vec::new();
-    for (item, weight, category) in per_item {
+    for (_, item, weight, category) in per_item {
         match recent_items.last_mut() {
             Some(last) if last.item == item => last.weight += weight,
             _ => recent_items.push(RecentItem {

@@ -631,9 +631,9 @@ impl ItemSource for Catalog {
         true
     }
 
-    fn embedding(&self, item: &str) -> Option<&[f32]> {
-        self.position(item)
-            .map(|i| self.embedding_at(i))
-            .filter(|e| !e.is_empty())
+    fn embedding(&self, item: &str) -> Option<(u32, &[f32])> {
+        let i = self.position(item)?;
+        let e = self.embedding_at(i);
+        (!e.is_empty()).then_some((i, e))
     }
 }
