@@ -116,7 +116,8 @@ pub fn derive(
 }
 
 /// The items of every event the modules of `profile` learn from (the events of the data
-/// categories they use): what `excludeSeen` leaves out. In log order; an item may repeat.
+/// categories they use): what `excludeSeen` leaves out. By category, in log order; an item
+/// may repeat.
 ///
 /// Read from the log when a ranking needs it rather than kept in the profile: a heavy reader
 /// has thousands of events, and sorting their items into a set at every derivation was a
@@ -126,15 +127,22 @@ pub fn seen_items<'a>(
     profile: &Profile,
     log: &'a EventLog,
 ) -> Vec<&'a str> {
-    let mut seen = Vec::new();
+    // Each category once, though several modules may learn from it.
+    let mut categories: Vec<&str> = Vec::new();
     for m in profile
         .modules
         .iter()
         .filter_map(|mp| manifest.module(&mp.module))
     {
         for category in &m.uses {
-            seen.extend(log.in_category(category).map(|e| e.item.as_str()));
+            if !categories.contains(&category.as_str()) {
+                categories.push(category);
+            }
         }
+    }
+    let mut seen = Vec::new();
+    for category in categories {
+        seen.extend(log.in_category(category).map(|e| e.item.as_str()));
     }
     seen
 }
@@ -168,7 +176,6 @@ fn derive_module(
     // (nearly) in order already, which the sort goes through in about one comparison each.
     events.reverse();
     crate::sort::sort_by(&mut events, |a, b| b.at.cmp(&a.at).then(b.id.cmp(&a.id)));
-    // feature -> (weight, events, weight per category)
     // feature -> (weight, events, weight per data category in `module.uses` order). Looked up
     // before inserting, so a feature's name is allocated once, not once per event.
     let mut weights: HashMap<String, (f64, usize, Vec<f64>)> = HashMap::new();

@@ -5,7 +5,7 @@
 //! and seven key strings per event). These visitors keep the speed without the size: keys
 //! are borrowed, only field values become `Value`s, and every `visit_*` a malformed page can
 //! reach is answered here, so serde's messages that print numbers (and with them a second
-//! float formatter, ~9 KB of wasm) are never compiled in.
+//! float formatter, about 9 KB of the gzipped package) are never compiled in.
 
 use std::fmt;
 
