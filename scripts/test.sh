@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of optin, layer by layer, and prints a summary of each:
-#   lint     cargo fmt --check, clippy (native and wasm32) with -D warnings
-#   native   cargo test: unit and property tests of the core
+#   lint     cargo fmt --check, clippy (native and wasm32) with -D warnings, every crate
+#   native   cargo test: unit and property tests of the core and of the start-up decoder
 #   stats    the private-report mechanisms' statistical tests, in release (prints the table)
 #   browser  wasm-bindgen tests in headless Chromium (wasm-pack test --headless --chrome)
 #   node     the same wasm-bindgen tests in Node (wasm-pack test --node)
@@ -40,13 +40,13 @@ layer() {
 }
 
 lint() {
-  cargo fmt --check &&
-    cargo clippy --locked --all-targets -- -D warnings &&
-    cargo clippy --locked --target wasm32-unknown-unknown --lib --tests -- -D warnings
+  cargo fmt --all --check &&
+    cargo clippy --locked --workspace --all-targets -- -D warnings &&
+    cargo clippy --locked --target wasm32-unknown-unknown -p optin -p optin-unlzma --lib --tests -- -D warnings
 }
 
 layer lint lint
-layer native cargo test --locked
+layer native cargo test --locked --workspace
 layer stats cargo test --release --locked --test report_statistics -- --nocapture
 layer browser env WASM_BINDGEN_USE_BROWSER=1 wasm-pack test --headless --chrome -- --locked
 layer node wasm-pack test --node -- --locked
