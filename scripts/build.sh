@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the npm package into pkg/: wasm-pack (release), wasm-opt from the npm binaryen
-# package, then scripts/package.mjs (loader, types, package.json).
+# package, the LZMA decoder module and the LZMA-packed main module (crates/unlzma,
+# crates/pack), then scripts/package.mjs (loader, types, package.json).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
@@ -11,4 +12,13 @@ test -f pkg/optin_bg.wasm || { echo "build: wasm-pack produced no pkg/optin_bg.w
 wasm-opt -O3 --enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-reference-types --enable-multivalue --enable-simd \
   pkg/optin_bg.wasm -o pkg/optin_bg.wasm
-node scripts/package.mjs
+
+# The module ships LZMA-packed, unpacked at start-up by a small module of our own.
+target_dir="${CARGO_TARGET_DIR:-target}"
+mkdir -p "$target_dir/package"
+cargo build --quiet --release --locked --target wasm32-unknown-unknown -p optin-unlzma
+wasm-opt -Os --strip-debug --strip-producers --enable-sign-ext --enable-mutable-globals \
+  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-simd \
+  "$target_dir/wasm32-unknown-unknown/release/optin_unlzma.wasm" -o "$target_dir/package/unlzma.wasm"
+cargo run --quiet --release --locked -p optin-pack -- pkg/optin_bg.wasm "$target_dir/package/optin_bg.wasm.lzma"
+OPTIN_PACKAGE_INPUTS="$target_dir/package" node scripts/package.mjs

@@ -1,6 +1,5 @@
 // Promise 5: the package reaches no network API. Scans JS text and the import section of
 // the WebAssembly module (every way wasm reaches the outside is an import).
-import { inflateSync } from "node:zlib";
 
 /** Network APIs, as they appear in code that calls them. */
 export const NETWORK_PATTERNS = [
@@ -80,11 +79,4 @@ export function scanWasm(bytes, glueModule = "./optin_bg.js") {
     }
   }
   return found;
-}
-
-/** The wasm bytes inlined in optin_wasm.js (deflate, base64). */
-export function inlinedWasm(moduleText) {
-  const m = moduleText.match(/export default "([A-Za-z0-9+/=]+)"/);
-  if (!m) throw new Error("optin_wasm.js: no inlined module found");
-  return inflateSync(Buffer.from(m[1], "base64"));
 }

@@ -4,7 +4,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { scanJs, scanWasm, wasmImports, inlinedWasm } from "./network_guard.mjs";
+import { scanJs, scanWasm, wasmImports } from "./network_guard.mjs";
+import { inlined, mainModule } from "./shipped_wasm.mjs";
 
 const pkg = new URL("../../pkg/", import.meta.url).pathname;
 
@@ -17,7 +18,7 @@ test("the shipped JS reaches no network API", () => {
 });
 
 test("the shipped wasm imports only glue functions and no network API", async () => {
-  const wasm = inlinedWasm(readFileSync(join(pkg, "optin_wasm.js"), "utf8"));
+  const wasm = await mainModule(readFileSync(join(pkg, "optin_wasm.js"), "utf8"));
   const imports = wasmImports(wasm);
   assert.ok(imports.length > 10, `found only ${imports.length} imports: the parser is broken`);
   assert.deepEqual(scanWasm(wasm), []);
@@ -27,6 +28,12 @@ test("the shipped wasm imports only glue functions and no network API", async ()
   for (const { name } of imports) {
     assert.equal(typeof glue[name], "function", `import ${name} has no glue function`);
   }
+});
+
+test("the start-up decoder imports nothing at all", () => {
+  const { decoder } = inlined(readFileSync(join(pkg, "optin_wasm.js"), "utf8"));
+  assert.ok(WebAssembly.validate(decoder));
+  assert.deepEqual(wasmImports(decoder), []);
 });
 
 test("the scanner flags glue that does reach the network", () => {
