@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the npm package into pkg/: wasm-pack (release), wasm-opt from the npm binaryen
-# package, the LZMA decoder module and the LZMA-packed main module (crates/unlzma,
-# crates/pack), then scripts/package.mjs (loader, types, package.json).
+# package, short import/export names (scripts/short-names.mjs), the LZMA decoder module and
+# the LZMA-packed main module (crates/unlzma, crates/pack), then scripts/package.mjs (loader,
+# types, package.json).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
@@ -12,6 +13,9 @@ test -f pkg/optin_bg.wasm || { echo "build: wasm-pack produced no pkg/optin_bg.w
 wasm-opt -O3 --enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-reference-types --enable-multivalue --enable-simd \
   pkg/optin_bg.wasm -o pkg/optin_bg.wasm
+
+# Short names for what the module and its glue share (the hashed import names don't compress).
+node scripts/short-names.mjs pkg/optin_bg.wasm pkg/optin_bg.js
 
 # The module ships LZMA-packed, unpacked at start-up by a small module of our own.
 target_dir="${CARGO_TARGET_DIR:-target}"

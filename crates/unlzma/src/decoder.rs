@@ -65,7 +65,8 @@ impl LenModels {
     }
 }
 
-/// Every adaptive model of one stream, ~28 KB, kept on the stack.
+/// Every adaptive model of one stream, ~28 KB (on the stack natively; the wasm build keeps
+/// its one decoder in a static).
 struct Models {
     literal: [[u16; 0x300]; 1 << MAX_LC_PLUS_LP],
     is_match: [u16; STATES * POS_STATES_MAX],

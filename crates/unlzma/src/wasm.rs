@@ -1,5 +1,5 @@
 //! The module's exports. JS reserves memory, copies the packed bytes in, calls `begin`, then
-//! `step` until it returns the unpacked size, and copies the result out.
+//! `step` until it returns the unpacked size, and reads the result from after the input.
 
 use core::arch::wasm32;
 use core::mem::MaybeUninit;
