@@ -90,18 +90,17 @@ impl<'a> RangeDecoder<'a> {
     /// Decodes one bit with the adaptive model `prob`.
     #[inline(always)]
     pub fn bit(&mut self, prob: &mut u16) -> u32 {
+        // Branch-free: the bits of compressed data are unpredictable by design, so a branch
+        // here would be mispredicted about as often as taken.
         let p = u32::from(*prob);
         let bound = (self.range >> 11) * p;
-        let bit = if self.code < bound {
-            *prob = (p + ((BIT_MODEL_TOTAL - p) >> MOVE_BITS)) as u16;
-            self.range = bound;
-            0
-        } else {
-            *prob = (p - (p >> MOVE_BITS)) as u16;
-            self.code -= bound;
-            self.range -= bound;
-            1
-        };
+        let bit = u32::from(self.code >= bound);
+        let mask = 0u32.wrapping_sub(bit);
+        self.code -= bound & mask;
+        self.range = (bound & !mask) | (self.range.wrapping_sub(bound) & mask);
+        let up = p + ((BIT_MODEL_TOTAL - p) >> MOVE_BITS);
+        let down = p - (p >> MOVE_BITS);
+        *prob = ((up & !mask) | (down & mask)) as u16;
         self.normalize();
         bit
     }
