@@ -52,13 +52,21 @@ function decodeBase64(text) {
   return bytes;
 }
 
+// The decoder is compiled synchronously where the browser allows it (an await costs a task's
+// turn); Chrome before 114 compiles at most 4 KB synchronously on the main thread.
+async function decoderExports(bytes) {
+  try {
+    return new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports;
+  } catch {
+    return (await WebAssembly.instantiate(bytes)).instance.exports;
+  }
+}
+
 // Unpacks the LZMA-packed module with the decoder module (crates/unlzma): room for the packed
 // and the unpacked bytes, the packed go in, then many short steps rather than one long call,
 // so that the engine's optimized code takes over after the first few.
-// The decoder is compiled synchronously: it is 8 KB (browsers allow that much on the main
-// thread), and an await here would cost a task's turn.
-function unpack(packed) {
-  const decoder = new WebAssembly.Instance(new WebAssembly.Module(decodeBase64(unlzma))).exports;
+async function unpack(packed) {
+  const decoder = await decoderExports(decodeBase64(unlzma));
   const size = new DataView(packed.buffer, packed.byteOffset, packed.length).getUint32(5, true);
   const at = decoder.reserve(packed.length, size) >>> 0;
   if (at === 0) throw new Error("optin: not enough memory to unpack the WebAssembly module");
@@ -70,7 +78,7 @@ function unpack(packed) {
   return new Uint8Array(decoder.memory.buffer, at + packed.length, size);
 }
 
-const wasmBytes = unpack(decodeBase64(packedBase64));
+const wasmBytes = await unpack(decodeBase64(packedBase64));
 const { instance } = await WebAssembly.instantiate(wasmBytes, { "./optin_bg.js": glue });
 glue.__wbg_set_wasm(instance.exports);
 instance.exports.__wbindgen_start();

@@ -4,6 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { inlined, unpack } from "./shipped_wasm.mjs";
 
@@ -45,4 +46,26 @@ test("memory that can't grow is 0, not a trap", async () => {
   const { instance } = await WebAssembly.instantiate(decoderBytes);
   const d = instance.exports;
   assert.equal(d.reserve(0x7fff0000, 0x7fff0000) >>> 0, 0);
+});
+
+test("the package loads where the main thread may compile only 4 KB synchronously", () => {
+  // Chrome before 114 throws on `new WebAssembly.Module` of more than 4 KB on the main
+  // thread; index.js must then compile the decoder asynchronously.
+  const script = `
+    const Module = WebAssembly.Module;
+    let refused = 0;
+    WebAssembly.Module = function (bytes) {
+      if (bytes.byteLength > 4096) { refused++; throw new RangeError("WebAssembly.Module(): Buffer size exceeds 4KB"); }
+      return new Module(bytes);
+    };
+    const { Personalizer, version } = await import(${JSON.stringify(join(root, "pkg", "index.js"))});
+    const manifest = ${readFileSync(join(root, "tests/fixtures/news-manifest.json"), "utf8")};
+    const p = await Personalizer.open(manifest, { storage: "memory" });
+    console.log(JSON.stringify({ refused, version: version(), storage: p.storage }));
+  `;
+  const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+  const result = JSON.parse(out.trim().split("\n").pop());
+  assert.equal(result.refused, 1, "the synchronous compile was tried and refused once");
+  assert.equal(result.storage, "memory");
+  assert.match(result.version, /^\d+\.\d+\.\d+/);
 });
