@@ -56,12 +56,12 @@ impl LenModels {
     fn decode(&mut self, rc: &mut RangeDecoder, pos_state: usize) -> usize {
         let pos_state = pos_state & (POS_STATES_MAX - 1);
         if rc.bit(&mut self.choice) == 0 {
-            return rc.tree(&mut self.low[pos_state], 3) as usize;
+            return rc.tree(&mut self.low[pos_state]) as usize;
         }
         if rc.bit(&mut self.choice2) == 0 {
-            return 8 + rc.tree(&mut self.mid[pos_state], 3) as usize;
+            return 8 + rc.tree(&mut self.mid[pos_state]) as usize;
         }
-        16 + rc.tree(&mut self.high, 8) as usize
+        16 + rc.tree(&mut self.high) as usize
     }
 }
 
@@ -105,7 +105,7 @@ impl Models {
 #[inline(always)]
 fn distance(m: &mut Models, rc: &mut RangeDecoder, len: usize) -> Option<u32> {
     let len_state = len.min(3);
-    let slot = rc.tree(&mut m.pos_slot[len_state], 6);
+    let slot = rc.tree(&mut m.pos_slot[len_state]);
     if slot < 4 {
         return Some(slot);
     }

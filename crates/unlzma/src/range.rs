@@ -123,19 +123,16 @@ impl<'a> RangeDecoder<'a> {
         Some(res)
     }
 
-    /// Decodes a `bits`-bit symbol through the binary tree of models `probs` (index 1 is the
-    /// root), most significant bit first. `probs` has at least `1 << bits` entries.
+    /// Decodes a `log2(N)`-bit symbol through the binary tree of models `probs` (index 1 is
+    /// the root), most significant bit first. `N` is a power of two, so the index mask below
+    /// is a no-op that spares a bounds check per bit.
     #[inline(always)]
-    pub fn tree(&mut self, probs: &mut [u16], bits: u32) -> u32 {
+    pub fn tree<const N: usize>(&mut self, probs: &mut [u16; N]) -> u32 {
         let mut m = 1usize;
-        for _ in 0..bits {
-            let bit = match probs.get_mut(m) {
-                Some(p) => self.bit(p),
-                None => 0,
-            };
-            m = (m << 1) + bit as usize;
+        while m < N {
+            m = (m << 1) + self.bit(&mut probs[m & (N - 1)]) as usize;
         }
-        (m - (1 << bits)) as u32
+        (m - N) as u32
     }
 
     /// Like [`tree`](Self::tree), least significant bit first.
