@@ -53,10 +53,19 @@ fn factory() -> Result<IdbFactory, String> {
 }
 
 fn describe(err: &JsValue) -> String {
+    // An Error by its name and message, anything else as JSON. (Not `{:?}`: JsValue's Debug
+    // brings a JS formatter of its own into the package.)
+    let named = |e: &js_sys::Error| format!("{}: {}", e.name(), e.message());
     err.dyn_ref::<DomException>()
         .map(|e| format!("{}: {}", e.name(), e.message()))
+        .or_else(|| err.dyn_ref::<js_sys::Error>().map(named))
         .or_else(|| err.as_string())
-        .unwrap_or_else(|| format!("{err:?}"))
+        .or_else(|| {
+            js_sys::JSON::stringify(err)
+                .ok()
+                .and_then(|s| s.as_string())
+        })
+        .unwrap_or_else(|| "an unknown error".to_owned())
 }
 
 fn store_error(err: &JsValue) -> StoreError {
