@@ -15,7 +15,7 @@ const manifest = {
   modules: [{ id: "bench", title: "Bench", purpose: "Benchmark", benefit: "Numbers", uses: ["reading"], retentionDays: 30, signals: ["features", "embedding"], featureWeight: 0.5 }],
 };
 
-const shipped = ["index.js", "optin_bg.js", "optin_wasm.js", "rank_fast.js"].map((f) => readFileSync(join(root, "pkg", f)));
+const shipped = ["index.js", "optin_bg.js", "optin_wasm.js", "rank_fast.js", "idb_store.js"].map((f) => readFileSync(join(root, "pkg", f)));
 const packageGzip = gzipSync(Buffer.concat(shipped), { level: 9 }).length;
 
 const rows = await runPage({ script: "bench/rank.page.js", manifest, fn: "bench" });

@@ -6,7 +6,6 @@
 
 mod aggregator;
 mod convert;
-mod crypto;
 mod error;
 mod events;
 mod idb;

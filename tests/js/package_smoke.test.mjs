@@ -60,7 +60,7 @@ test("the installed tarball holds exactly the package files", () => {
   assert.equal(meta.exports["."].types, "./index.d.ts");
   assert.ok(meta.keywords.includes("privacy"));
   const files = execFileSync("ls", [installed], { encoding: "utf8" }).trim().split("\n").sort();
-  assert.deepEqual(files, ["LICENSE-APACHE", "LICENSE-MIT", "README.md", "index.d.ts", "index.js", "optin.d.ts", "optin_bg.js", "optin_wasm.js", "package.json", "rank_fast.js"]);
+  assert.deepEqual(files, ["LICENSE-APACHE", "LICENSE-MIT", "README.md", "idb_store.js", "index.d.ts", "index.js", "optin.d.ts", "optin_bg.js", "optin_wasm.js", "package.json", "rank_fast.js"]);
 });
 
 test("Node ESM: import, version(), open()", () => {
