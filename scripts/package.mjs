@@ -66,7 +66,7 @@ writeFileSync(
 import * as glue from "./optin_bg.js";
 import packedBase64, { unlzma } from "./optin_wasm.js";
 import { installFastRank } from "./rank_fast.js";
-
+${snippets.map((f) => `import "./${f}"; // imported by the glue; listed here so it is fetched with it, not a round trip later\n`).join("")}
 function decodeBase64(text) {
   if (typeof Uint8Array.fromBase64 === "function") return Uint8Array.fromBase64(text);
   const binary = atob(text);
