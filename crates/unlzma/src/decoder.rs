@@ -5,7 +5,11 @@ use crate::range::{RangeDecoder, RangeState, PROB_INIT};
 /// Length of the `.lzma` header: properties byte, dictionary size, unpacked size.
 pub const HEADER_LEN: usize = 13;
 
-const STATES: usize = 12;
+/// The state machine has 12 states; the models keep 16 per state-indexed table so that
+/// `state & 15` indexes them without a bounds check (a check's panic path would bring
+/// core's formatting code into the decoder module).
+const STATES: usize = 16;
+const STATE_MASK: usize = STATES - 1;
 const POS_STATES_MAX: usize = 1 << 4;
 const END_POS_MODEL_INDEX: u32 = 14;
 const FULL_DISTANCES: usize = 128;
@@ -105,7 +109,7 @@ impl Models {
 #[inline(always)]
 fn distance(m: &mut Models, rc: &mut RangeDecoder, len: usize) -> Option<u32> {
     let len_state = len.min(3);
-    let slot = rc.tree(&mut m.pos_slot[len_state]);
+    let slot = rc.tree(&mut m.pos_slot[len_state & 3]);
     if slot < 4 {
         return Some(slot);
     }
@@ -215,18 +219,22 @@ fn step(
         if pos >= until {
             break Ok(pos);
         }
-        let pos_state = pos & pb_mask;
-        if rc.bit(&mut m.is_match[(state << 4) + pos_state]) == 0 {
-            let prev = if pos > 0 { out[pos - 1] } else { 0 };
+        // pb ≤ 4, so the mask changes nothing; it lets the compiler drop the bounds checks.
+        let pos_state = pos & pb_mask & (POS_STATES_MAX - 1);
+        if rc.bit(&mut m.is_match[((state & STATE_MASK) << 4) | pos_state]) == 0 {
+            let prev = out.get(pos.wrapping_sub(1)).copied().unwrap_or(0);
             let lit_state = ((pos & lp_mask) << lc) + (usize::from(prev) >> (8 - lc));
             // A fixed-size array: every index below is provably in bounds, so unchecked.
             let probs = &mut m.literal[lit_state & ((1 << MAX_LC_PLUS_LP) - 1)];
             let mut symbol = 1usize;
             if state >= 7 {
-                let Some(src) = pos.checked_sub(rep0 as usize + 1) else {
+                let Some(&byte) = pos
+                    .checked_sub(rep0 as usize + 1)
+                    .and_then(|src| out.get(src))
+                else {
                     break Err(Error::Corrupt);
                 };
-                let mut match_byte = u32::from(out[src]);
+                let mut match_byte = u32::from(byte);
                 while symbol < 0x100 {
                     let match_bit = (match_byte >> 7) & 1;
                     match_byte <<= 1;
@@ -240,7 +248,10 @@ fn step(
             while symbol < 0x100 {
                 symbol = (symbol << 1) | rc.bit(&mut probs[symbol & 0xff]) as usize;
             }
-            out[pos] = symbol as u8;
+            let Some(slot) = out.get_mut(pos) else {
+                break Err(Error::Corrupt);
+            };
+            *slot = symbol as u8;
             pos += 1;
             state = if state < 4 {
                 0
@@ -252,27 +263,33 @@ fn step(
             continue;
         }
         let len;
-        if rc.bit(&mut m.is_rep[state]) != 0 {
+        if rc.bit(&mut m.is_rep[state & STATE_MASK]) != 0 {
             if pos == 0 {
                 break Err(Error::Corrupt);
             }
-            if rc.bit(&mut m.is_rep_g0[state]) == 0 {
-                if rc.bit(&mut m.is_rep0_long[(state << 4) + pos_state]) == 0 {
+            if rc.bit(&mut m.is_rep_g0[state & STATE_MASK]) == 0 {
+                if rc.bit(&mut m.is_rep0_long[((state & STATE_MASK) << 4) | pos_state]) == 0 {
                     // A "short rep": one byte from distance rep0.
                     state = if state < 7 { 9 } else { 11 };
-                    let Some(src) = pos.checked_sub(rep0 as usize + 1) else {
+                    let Some(&byte) = pos
+                        .checked_sub(rep0 as usize + 1)
+                        .and_then(|src| out.get(src))
+                    else {
                         break Err(Error::Corrupt);
                     };
-                    out[pos] = out[src];
+                    let Some(slot) = out.get_mut(pos) else {
+                        break Err(Error::Corrupt);
+                    };
+                    *slot = byte;
                     pos += 1;
                     continue;
                 }
             } else {
                 let dist;
-                if rc.bit(&mut m.is_rep_g1[state]) == 0 {
+                if rc.bit(&mut m.is_rep_g1[state & STATE_MASK]) == 0 {
                     dist = rep1;
                 } else {
-                    if rc.bit(&mut m.is_rep_g2[state]) == 0 {
+                    if rc.bit(&mut m.is_rep_g2[state & STATE_MASK]) == 0 {
                         dist = rep2;
                     } else {
                         dist = rep3;
@@ -307,11 +324,26 @@ fn step(
             break Err(Error::Corrupt);
         }
         if src + len <= pos {
-            out.copy_within(src..src + len, pos);
+            let Some((head, tail)) = out.split_at_mut_checked(pos) else {
+                break Err(Error::Corrupt);
+            };
+            match (head.get(src..src + len), tail.get_mut(..len)) {
+                (Some(from), Some(to)) => {
+                    // Element by element: the same length by construction, and no length
+                    // check (copy_from_slice's would bring in core's formatting code).
+                    for (t, f) in to.iter_mut().zip(from) {
+                        *t = *f;
+                    }
+                }
+                _ => break Err(Error::Corrupt),
+            }
         } else {
             // Overlapping: each byte may be one this match just wrote.
-            for i in 0..len {
-                out[pos + i] = out[src + i];
+            for i in pos..end {
+                match (out.get(i - pos + src).copied(), out.get_mut(i)) {
+                    (Some(byte), Some(slot)) => *slot = byte,
+                    _ => break,
+                }
             }
         }
         pos = end;
