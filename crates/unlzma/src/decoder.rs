@@ -37,6 +37,8 @@ pub fn unpacked_size(input: &[u8]) -> Option<u64> {
     (size != u64::MAX).then_some(size)
 }
 
+// repr(C) and nothing but u16s: `Models::new` relies on it (no padding).
+#[repr(C)]
 struct LenModels {
     choice: u16,
     choice2: u16,
@@ -46,16 +48,6 @@ struct LenModels {
 }
 
 impl LenModels {
-    fn new() -> Self {
-        LenModels {
-            choice: PROB_INIT,
-            choice2: PROB_INIT,
-            low: [[PROB_INIT; 8]; POS_STATES_MAX],
-            mid: [[PROB_INIT; 8]; POS_STATES_MAX],
-            high: [PROB_INIT; 256],
-        }
-    }
-
     #[inline(always)]
     fn decode(&mut self, rc: &mut RangeDecoder, pos_state: usize) -> usize {
         let pos_state = pos_state & (POS_STATES_MAX - 1);
@@ -71,6 +63,8 @@ impl LenModels {
 
 /// Every adaptive model of one stream, ~28 KB (on the stack natively; the wasm build keeps
 /// its one decoder in a static).
+// repr(C) and nothing but u16s (LenModels too): `Models::new` relies on it (no padding).
+#[repr(C)]
 struct Models {
     literal: [[u16; 0x300]; 1 << MAX_LC_PLUS_LP],
     is_match: [u16; STATES * POS_STATES_MAX],
@@ -86,22 +80,23 @@ struct Models {
     rep_len: LenModels,
 }
 
+// Nothing but u16s, 2-byte aligned: no padding, so `new` initializes every byte.
+const _: () = assert!(core::mem::align_of::<Models>() == 2);
+const _: () = assert!(core::mem::size_of::<Models>() % 2 == 0);
+
 impl Models {
+    /// Every probability at its initial value. One loop over the whole struct rather than
+    /// one per table: the decoder module is inlined in the package, so its size counts.
     fn new() -> Self {
-        Models {
-            literal: [[PROB_INIT; 0x300]; 1 << MAX_LC_PLUS_LP],
-            is_match: [PROB_INIT; STATES * POS_STATES_MAX],
-            is_rep: [PROB_INIT; STATES],
-            is_rep_g0: [PROB_INIT; STATES],
-            is_rep_g1: [PROB_INIT; STATES],
-            is_rep_g2: [PROB_INIT; STATES],
-            is_rep0_long: [PROB_INIT; STATES * POS_STATES_MAX],
-            pos_slot: [[PROB_INIT; 64]; 4],
-            pos_special: [PROB_INIT; 1 + FULL_DISTANCES - END_POS_MODEL_INDEX as usize],
-            align: [PROB_INIT; 1 << ALIGN_BITS],
-            len: LenModels::new(),
-            rep_len: LenModels::new(),
+        let mut models = core::mem::MaybeUninit::<Models>::uninit();
+        let first = models.as_mut_ptr().cast::<u16>();
+        for i in 0..core::mem::size_of::<Models>() / 2 {
+            // SAFETY: Models is repr(C) of u16s and arrays of u16s only (asserted above to
+            // have no padding), so it is exactly size_of / 2 consecutive u16s, all written here.
+            unsafe { first.add(i).write(PROB_INIT) };
         }
+        // SAFETY: every u16 of it was written above, and any u16 value is valid.
+        unsafe { models.assume_init() }
     }
 }
 
