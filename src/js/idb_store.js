@@ -262,3 +262,30 @@ export class IdbStore {
     this.db.close();
   }
 }
+
+// Several tabs on one namespace: Web Locks order the writers, a BroadcastChannel tells the
+// others to reload. Both are optional: without them (Node) an instance is alone anyway.
+
+/** Runs `run` (which returns a promise) holding the Web Lock `name`, or directly without locks. */
+export function withLock(name, run) {
+  const locks = globalThis.navigator?.locks;
+  return locks && typeof locks.request === "function" ? locks.request(name, run) : run();
+}
+
+/** A channel to the other tabs of `name`, calling `onChange` when one says it wrote; null without BroadcastChannel. */
+export function listenToTabs(name, onChange) {
+  if (typeof BroadcastChannel !== "function") return null;
+  const channel = new BroadcastChannel(name);
+  channel.onmessage = () => onChange();
+  return channel;
+}
+
+/** Tells the other tabs this one wrote. */
+export function tellTabs(channel) {
+  channel.postMessage("changed");
+}
+
+/** Stops listening. */
+export function closeTabs(channel) {
+  channel.close();
+}

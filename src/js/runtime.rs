@@ -13,13 +13,12 @@ use std::rc::{Rc, Weak};
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
-use web_sys::{BroadcastChannel, MessageEvent};
 
 use super::error::{optin_error, to_js, InputError};
 use super::idb::{self, IdbStore};
 use super::listeners::Listeners;
 use super::options::Clock;
-use super::tabs::with_lock;
+use super::tabs::{with_lock, TabChannel};
 use crate::error::StoreError;
 use crate::ids::RandomIds;
 use crate::manifest::Manifest;
@@ -85,9 +84,6 @@ pub struct Shared {
     channel: RefCell<Option<TabChannel>>,
     closed: Cell<bool>,
 }
-
-/// The channel to the other tabs and its message handler (kept alive with it).
-type TabChannel = (BroadcastChannel, Closure<dyn FnMut(MessageEvent)>);
 
 type Op = Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>;
 
@@ -238,14 +234,14 @@ impl Shared {
             core.apply(pending);
             Ok(())
         })?;
-        if let Some((channel, _)) = self
+        if let Some(channel) = self
             .channel
             .try_borrow()
             .ok()
             .as_deref()
             .and_then(Option::as_ref)
         {
-            let _ = channel.post_message(&JsValue::from_str("changed"));
+            channel.tell();
         }
         Ok(())
     }
@@ -296,11 +292,8 @@ impl Shared {
     }
 
     fn listen_to_other_tabs(self: &Rc<Self>) {
-        let Ok(channel) = BroadcastChannel::new(&self.lock_name()) else {
-            return;
-        };
         let weak: Weak<Shared> = Rc::downgrade(self);
-        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |_: MessageEvent| {
+        let on_change = Closure::<dyn FnMut()>::new(move || {
             if let Some(shared) = weak.upgrade() {
                 // Reload in the queue, so it never interleaves with a write of ours.
                 let _ = shared.enqueue(|s| {
@@ -308,12 +301,14 @@ impl Shared {
                 });
             }
         });
-        channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        let Some(channel) = TabChannel::listen(&self.lock_name(), on_change) else {
+            return;
+        };
         if let Ok(mut c) = self.channel.try_borrow_mut() {
-            if let Some((old, _)) = c.take() {
+            if let Some(old) = c.take() {
                 old.close();
             }
-            *c = Some((channel, on_message));
+            *c = Some(channel);
         }
     }
 
@@ -321,7 +316,7 @@ impl Shared {
     pub fn close(&self) {
         self.closed.set(true);
         if let Ok(mut c) = self.channel.try_borrow_mut() {
-            if let Some((channel, _)) = c.take() {
+            if let Some(channel) = c.take() {
                 channel.close();
             }
         }
