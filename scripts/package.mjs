@@ -45,7 +45,7 @@ const names = exportBlock[1].split(",").map((s) => s.trim()).filter(Boolean);
 
 // The module LZMA-packed, then base64 (crates/pack wrote it and checked that it unpacks):
 // 14% smaller than the best deflate (Zopfli), which is what DecompressionStream reads. The
-// decoder is a module of our own (crates/unlzma, ~8 KB), inlined as plain base64. After the
+// decoder is a module of our own (crates/unlzma, ~6 KB), inlined as plain base64. After the
 // server's gzip, base64 costs ~1.5% over the raw bytes (plain base64 text would cost a third).
 const inputs = process.env.OPTIN_PACKAGE_INPUTS ?? join(root, "target", "package");
 const wasm = readFileSync(join(pkg, "optin_bg.wasm"));
