@@ -34,6 +34,12 @@ function leb(value) {
   return Buffer.from(out);
 }
 
+// A name: its byte length, then UTF-8.
+function readName(buf, at) {
+  const [length, start] = readLeb(buf, at);
+  return [buf.subarray(start, start + length).toString("utf8"), start + length];
+}
+
 function name(text) {
   const bytes = Buffer.from(text, "utf8");
   return Buffer.concat([leb(bytes.length), bytes]);
@@ -64,13 +70,9 @@ function rewriteImports(buf, start, end, renames) {
   let [count, at] = readLeb(buf, start);
   const out = [leb(count)];
   while (count--) {
-    let length;
-    [length, at] = readLeb(buf, at);
-    const module = buf.subarray(at, at + length).toString("utf8");
-    at += length;
-    [length, at] = readLeb(buf, at);
-    const field = buf.subarray(at, at + length).toString("utf8");
-    at += length;
+    let module, field;
+    [module, at] = readName(buf, at);
+    [field, at] = readName(buf, at);
     const descEnd = skipImportDesc(buf, at);
     let short = field;
     if (module === GLUE_MODULE && buf[at] === 0) {
@@ -88,10 +90,8 @@ function rewriteExports(buf, start, end, renames) {
   let [count, at] = readLeb(buf, start);
   const out = [leb(count)];
   while (count--) {
-    let length;
-    [length, at] = readLeb(buf, at);
-    const field = buf.subarray(at, at + length).toString("utf8");
-    at += length;
+    let field;
+    [field, at] = readName(buf, at);
     const descEnd = readLeb(buf, at + 1)[1];
     let short = field;
     if (!KEEP_EXPORTS.has(field)) {

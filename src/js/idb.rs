@@ -5,7 +5,6 @@
 use js_sys::{Array, JsString, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::DomException;
 
 use crate::error::StoreError;
 use crate::store::{WriteBatch, WriteOp, SCHEMA_VERSION, UNREADABLE_PREFIX};
@@ -53,10 +52,8 @@ pub struct IdbStore {
 fn describe(err: &JsValue) -> String {
     // An Error by its name and message, anything else as JSON. (Not `{:?}`: JsValue's Debug
     // brings a JS formatter of its own into the package.)
-    let named = |e: &js_sys::Error| format!("{}: {}", e.name(), e.message());
-    err.dyn_ref::<DomException>()
+    err.dyn_ref::<js_sys::Error>()
         .map(|e| format!("{}: {}", e.name(), e.message()))
-        .or_else(|| err.dyn_ref::<js_sys::Error>().map(named))
         .or_else(|| err.as_string())
         .or_else(|| {
             js_sys::JSON::stringify(err)
@@ -66,9 +63,10 @@ fn describe(err: &JsValue) -> String {
         .unwrap_or_else(|| "an unknown error".to_owned())
 }
 
+// IndexedDB throws DOMExceptions, which are Errors too: their `name` says what happened.
 fn store_error(err: JsValue) -> StoreError {
-    match err.dyn_ref::<DomException>() {
-        Some(e) if e.name() == "QuotaExceededError" => StoreError::Full(e.message()),
+    match err.dyn_ref::<js_sys::Error>() {
+        Some(e) if e.name() == "QuotaExceededError" => StoreError::Full(e.message().into()),
         _ => StoreError::Failed(describe(&err)),
     }
 }
@@ -82,8 +80,9 @@ impl IdbStore {
     pub async fn open(namespace: &str) -> Result<IdbStore, OpenFailure> {
         match JsStore::open(namespace, SCHEMA_VERSION).await {
             Ok(js) => Ok(IdbStore { js }),
+            // A DOMException is a js_sys::Error too.
             Err(e)
-                if e.dyn_ref::<DomException>()
+                if e.dyn_ref::<js_sys::Error>()
                     .is_some_and(|d| d.name() == "VersionError") =>
             {
                 Err(OpenFailure::Newer)

@@ -69,3 +69,12 @@ test("the package loads where the main thread may compile only 4 KB synchronousl
   assert.equal(result.storage, "memory");
   assert.match(result.version, /^\d+\.\d+\.\d+/);
 });
+
+test("the decoder module has no panic path (no panic messages or source locations in it)", () => {
+  // A bounds check that can fail brings core's panic message and the source location into
+  // the module's data; crates/unlzma masks or checks every index instead.
+  const text = Buffer.from(decoderBytes).toString("latin1");
+  for (const sign of ["out of bounds", ".rs", "panicked"]) {
+    assert.ok(!text.includes(sign), `the decoder module contains "${sign}"`);
+  }
+});

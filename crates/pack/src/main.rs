@@ -2,6 +2,17 @@
 //! `optin-unlzma` reads, with the unpacked size in the header, and checks that the result
 //! decodes back to the input before writing it.
 
+// A failed step is a message and an exit code, never a panic.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::unreachable
+    )
+)]
+
 use std::process::ExitCode;
 
 use xz2::stream::{Action, LzmaOptions, Status, Stream};

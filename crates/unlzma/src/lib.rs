@@ -9,6 +9,18 @@
 // std only natively (tests, the packer): the wasm build must carry no allocator or runtime.
 #![cfg_attr(all(target_arch = "wasm32", not(test)), no_std)]
 #![deny(missing_docs)]
+// Damaged input is an error code, never a panic: outside tests no unwrap, expect or explicit
+// panic compiles. (Indexing stays: every index is masked into its table, and the wasm build
+// has no panic path left: tests/js/unpack.test.mjs checks it carries no panic message.)
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::unreachable
+    )
+)]
 
 mod decoder;
 mod range;
