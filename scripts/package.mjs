@@ -1,53 +1,59 @@
 // Turns wasm-pack's bundler output in pkg/ into the npm package users install.
 //
-// wasm-pack's bundler target leaves the loading of the .wasm to a bundler; we load it
-// ourselves from bytes inlined in optin_wasm.js, so the same package works in a plain
-// <script type="module"> page, in Vite and in Node ESM, and never makes a network request
-// (promise 5), not even for its own module. Then pkg.json's fields are merged in.
-import { readFileSync, writeFileSync, rmSync, existsSync, copyFileSync, readdirSync, renameSync } from "node:fs";
+// The package is three self-contained bundles of the same code (src/js/index.js and what it
+// imports, wasm-bindgen's glue, the inlined module): `index.js` (ES module, browsers and
+// bundlers), `index.node.js` (ES module for Node, with Node's webcrypto where there is no
+// globalThis.crypto) and `index.cjs` (CommonJS, for `require("optin")` on every Node the
+// package supports). One file per entry: a plain page fetches one script, not a graph of
+// them. The module is inlined LZMA-packed, so nothing is ever fetched (promise 5), and it
+// loads on first use, so importing the package has no side effect. Then pkg.json's fields
+// are merged into package.json, and the hand-written types (src/js/index.d.ts) are copied.
+import { readFileSync, writeFileSync, rmSync, existsSync, copyFileSync, readdirSync, mkdirSync } from "node:fs";
 import { join, dirname, basename, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
 import { minify } from "terser";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const pkg = join(root, "pkg");
+const inputs = process.env.OPTIN_PACKAGE_INPUTS ?? join(root, "target", "package");
+// What the bundles are built from: the glue, its snippets, our entry sources, the module.
+const stage = join(inputs, "stage");
+rmSync(stage, { recursive: true, force: true });
+mkdirSync(stage, { recursive: true });
 
-const entry = readFileSync(join(pkg, "optin.js"), "utf8");
-// JS the Rust side imports with #[wasm_bindgen(module = ...)] (the IndexedDB store):
-// wasm-bindgen copies it under snippets/<crate>-<hash>/; it ships flat, next to the glue.
+const generated = JSON.parse(readFileSync(join(pkg, "package.json"), "utf8"));
+const ours = JSON.parse(readFileSync(join(root, "pkg.json"), "utf8"));
+const version = generated.version;
+
+// JS the Rust side imports with #[wasm_bindgen(module = ...)] (host.js, idb_store.js):
+// wasm-bindgen copies it under snippets/<crate>-<hash>/. The glue is pointed at our own copy
+// in the stage, which the entry imports too, so both share one module (one OptinError class).
+let glue = readFileSync(join(pkg, "optin_bg.js"), "utf8");
 const snippetsDir = join(pkg, "snippets");
-const snippets = [];
 if (existsSync(snippetsDir)) {
-  let glue = readFileSync(join(pkg, "optin_bg.js"), "utf8");
   for (const rel of readdirSync(snippetsDir, { recursive: true })) {
-    const from = join(snippetsDir, rel);
     if (!rel.endsWith(".js")) continue;
     const flat = basename(rel);
-    if (["optin.js", "optin_bg.js", "index.js", "optin_wasm.js", "rank_fast.js"].includes(flat)) {
-      throw new Error(`package: snippet ${rel} would overwrite pkg/${flat}`);
+    const source = join(root, "src", "js", flat);
+    if (!existsSync(source) || readFileSync(source, "utf8") !== readFileSync(join(snippetsDir, rel), "utf8")) {
+      throw new Error(`package: snippet ${rel} is not src/js/${flat}`);
     }
     const spec = `./snippets/${rel.split(sep).join("/")}`;
     const quoted = [`'${spec}'`, `"${spec}"`].filter((q) => glue.includes(q));
     if (quoted.length === 0) throw new Error(`package: the glue does not import ${spec}`);
     for (const q of quoted) glue = glue.replaceAll(q, `"./${flat}"`);
-    renameSync(from, join(pkg, flat));
-    snippets.push(flat);
   }
-  writeFileSync(join(pkg, "optin_bg.js"), glue);
-  rmSync(snippetsDir, { recursive: true });
 }
-// `rank` decodes packed results in JS (see src/js/rank_packed.rs).
-copyFileSync(join(root, "src", "js", "rank_fast.js"), join(pkg, "rank_fast.js"));
-for (const licence of ["LICENSE-MIT", "LICENSE-APACHE"]) copyFileSync(join(root, licence), join(pkg, licence));
-const exportBlock = entry.match(/export\s*\{([^}]*)\}\s*from\s*"\.\/optin_bg\.js"/);
-if (!exportBlock) throw new Error("pkg/optin.js: no export list found; did the wasm-bindgen output change?");
-const names = exportBlock[1].split(",").map((s) => s.trim()).filter(Boolean);
+writeFileSync(join(stage, "optin_bg.js"), glue);
+for (const f of readdirSync(join(root, "src", "js")).filter((f) => f.endsWith(".js"))) {
+  copyFileSync(join(root, "src", "js", f), join(stage, f));
+}
 
 // The module LZMA-packed, then base64 (crates/pack wrote it and checked that it unpacks):
 // 14% smaller than the best deflate (Zopfli), which is what DecompressionStream reads. The
 // decoder is a module of our own (crates/unlzma, ~6 KB), inlined as plain base64. After the
-// server's gzip, base64 costs ~1.5% over the raw bytes (plain base64 text would cost a third).
-const inputs = process.env.OPTIN_PACKAGE_INPUTS ?? join(root, "target", "package");
+// server's gzip, base64 costs ~1.5% over the raw bytes.
 const wasm = readFileSync(join(pkg, "optin_bg.wasm"));
 const packed = readFileSync(join(inputs, "optin_bg.wasm.lzma"));
 const unlzma = readFileSync(join(inputs, "unlzma.wasm"));
@@ -55,121 +61,54 @@ if (packed.readUInt32LE(5) !== wasm.length || packed.readUInt32LE(9) !== 0) {
   throw new Error("package: the packed module's header does not match pkg/optin_bg.wasm; run scripts/build.sh");
 }
 writeFileSync(
-  join(pkg, "optin_wasm.js"),
-  `// Generated by scripts/package.mjs: the optin WebAssembly module (LZMA, base64) and its decoder (base64).\nexport const unlzma = "${unlzma.toString("base64")}";\nexport default "${packed.toString("base64")}";\n`,
+  join(stage, "optin_wasm.js"),
+  `// The optin WebAssembly module (LZMA, base64) and its decoder (base64).\nexport const unlzma = "${unlzma.toString("base64")}";\nexport default "${packed.toString("base64")}";\n`,
 );
 
-writeFileSync(
-  join(pkg, "index.js"),
-  `// optin: the package entry. Generated by scripts/package.mjs.
-// The WebAssembly module is instantiated from bytes inlined in this package: nothing is fetched.
-import * as glue from "./optin_bg.js";
-import packedBase64, { unlzma } from "./optin_wasm.js";
-import { installFastRank } from "./rank_fast.js";
-${snippets.map((f) => `import "./${f}"; // imported by the glue; listed here so it is fetched with it, not a round trip later\n`).join("")}
-function decodeBase64(text) {
-  if (typeof Uint8Array.fromBase64 === "function") return Uint8Array.fromBase64(text);
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
-// The decoder is compiled synchronously where the browser allows it (an await costs a task's
-// turn); Chrome before 114 compiles at most 4 KB synchronously on the main thread.
-async function decoderExports(bytes) {
-  try {
-    return new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports;
-  } catch {
-    return (await WebAssembly.instantiate(bytes)).instance.exports;
-  }
-}
-
-// Unpacks the LZMA-packed module with the decoder module (crates/unlzma): room for the packed
-// and the unpacked bytes, the packed go in, then many short steps rather than one long call,
-// so that the engine's optimized code takes over after the first few.
-async function unpack(packed) {
-  const decoder = await decoderExports(decodeBase64(unlzma));
-  const size = new DataView(packed.buffer, packed.byteOffset, packed.length).getUint32(5, true);
-  const at = decoder.reserve(packed.length, size) >>> 0;
-  if (at === 0) throw new Error("optin: not enough memory to unpack the WebAssembly module");
-  new Uint8Array(decoder.memory.buffer, at, packed.length).set(packed);
-  let written = decoder.begin() === size ? 0 : -1;
-  while (written >= 0 && written < size) written = decoder.step(16384);
-  if (written !== size) throw new Error(\`optin: the packed WebAssembly module is damaged (\${written})\`);
-  // instantiate copies the bytes, so a view into the decoder's memory will do.
-  return new Uint8Array(decoder.memory.buffer, at + packed.length, size);
-}
-
-const wasmBytes = await unpack(decodeBase64(packedBase64));
-const { instance } = await WebAssembly.instantiate(wasmBytes, { "./optin_bg.js": glue });
-glue.__wbg_set_wasm(instance.exports);
-instance.exports.__wbindgen_start();
-installFastRank(glue.Personalizer);
-
-/**
- * The error every optin call throws: a real Error with a stable code. Errors are created inside
- * the WebAssembly module as Errors named "OptinError" with a code, which this class recognises.
- */
-export class OptinError extends Error {
-  constructor(code, message) {
-    super(message);
-    this.name = "OptinError";
-    this.code = code;
-  }
-  static [Symbol.hasInstance](value) {
-    return value instanceof Error && value.name === "OptinError" && typeof value.code === "string";
-  }
-}
-
-export { ${names.join(", ")} } from "./optin_bg.js";
-`,
-);
-
-const errorCodes = readFileSync(join(root, "src", "js", "error_codes.txt"), "utf8")
-  .split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
-writeFileSync(
-  join(pkg, "index.d.ts"),
-  `export * from "./optin.js";
-
-/** Every code an OptinError can carry. */
-export type OptinErrorCode =
-${errorCodes.map((c) => `  | "${c}"`).join("\n")};
-
-/** The error every optin call throws: a real Error with a stable code. */
-export declare class OptinError extends Error {
-  constructor(code: OptinErrorCode, message: string);
-  readonly name: "OptinError";
-  readonly code: OptinErrorCode;
-}
-`,
-);
-
-const generated = JSON.parse(readFileSync(join(pkg, "package.json"), "utf8"));
-const ours = JSON.parse(readFileSync(join(root, "pkg.json"), "utf8"));
-const merged = { name: ours.name, version: generated.version, ...ours };
-merged.version = generated.version;
-delete merged.collaborators;
-writeFileSync(join(pkg, "package.json"), JSON.stringify(merged, null, 2) + "\n");
-
-// The shipped JS minified by terser: local and top-level names shortened, comments and
-// indentation gone (the documentation is in the .d.ts files). Class names are kept, so
-// instances still show as Personalizer and Aggregator in a debugger and in messages.
-for (const f of ["optin_bg.js", "index.js", "rank_fast.js", ...snippets]) {
-  const file = join(pkg, f);
-  const { code } = await minify(readFileSync(file, "utf8"), {
-    module: true,
+const banner = (f) => `// optin ${version}: ${f}, generated by scripts/package.mjs (MIT OR Apache-2.0).`;
+const entries = [
+  { out: "index.js", from: "index.js", format: "esm", platform: "neutral" },
+  { out: "index.node.js", from: "node.js", format: "esm", platform: "node" },
+  { out: "index.cjs", from: "node.js", format: "cjs", platform: "node" },
+];
+for (const { out, from, format, platform } of entries) {
+  const result = await build({
+    entryPoints: [join(stage, from)],
+    bundle: true,
+    write: false,
+    format,
+    platform,
+    target: "es2022",
+    define: { __OPTIN_VERSION__: JSON.stringify(version) },
+    legalComments: "none",
+    logLevel: "warning",
+  });
+  // Minified by terser: local and top-level names shortened, comments gone (the documentation
+  // is in index.d.ts). Class names are kept, so instances show as Personalizer and Aggregator.
+  const { code } = await minify(result.outputFiles[0].text, {
+    module: format === "esm",
     compress: { passes: 3 },
     mangle: { toplevel: true },
     keep_classnames: true,
     format: { comments: false },
   });
-  if (typeof code !== "string") throw new Error(`package: terser produced nothing for ${f}`);
-  writeFileSync(file, `// optin ${merged.version}: ${f}, generated by scripts/package.mjs (MIT OR Apache-2.0).\n${code}\n`);
+  if (typeof code !== "string") throw new Error(`package: terser produced nothing for ${out}`);
+  writeFileSync(join(pkg, out), `${banner(out)}\n${code}\n`);
 }
 
-// What users install is exactly pkg.json's "files": drop what the bundler target left behind.
-for (const f of ["optin.js", "optin_bg.wasm.d.ts", ".gitignore"]) {
-  if (existsSync(join(pkg, f))) rmSync(join(pkg, f));
+// The same declarations for import and require (TypeScript wants .d.cts beside a .cjs).
+copyFileSync(join(root, "src", "js", "index.d.ts"), join(pkg, "index.d.ts"));
+copyFileSync(join(root, "src", "js", "index.d.ts"), join(pkg, "index.d.cts"));
+for (const licence of ["LICENSE-MIT", "LICENSE-APACHE"]) copyFileSync(join(root, licence), join(pkg, licence));
+
+const merged = { name: ours.name, version, ...ours };
+merged.version = version;
+delete merged.collaborators;
+writeFileSync(join(pkg, "package.json"), JSON.stringify(merged, null, 2) + "\n");
+
+// What users install is exactly pkg.json's "files": drop what wasm-pack left behind (the
+// module itself stays in pkg/ for the tests, outside "files").
+for (const f of ["optin.js", "optin_bg.js", "optin.d.ts", "optin_bg.wasm.d.ts", ".gitignore", "snippets"]) {
+  rmSync(join(pkg, f), { recursive: true, force: true });
 }
-console.log(`package: pkg/ ready (${names.length} exports, wasm ${wasm.length} bytes, inlined LZMA ${packed.length} bytes, decoder ${unlzma.length} bytes)`);
+console.log(`package: pkg/ ready (wasm ${wasm.length} bytes, inlined LZMA ${packed.length} bytes, decoder ${unlzma.length} bytes)`);

@@ -139,13 +139,14 @@ pub fn default_weight(kind: &str) -> Option<f64> {
         .map(|(_, w)| *w)
 }
 
-/// A timestamp given as milliseconds since the epoch or as an ISO 8601 UTC string.
+/// A timestamp given as milliseconds since the epoch or as an RFC 3339 string (`Z` or an
+/// offset).
 pub fn timestamp(v: &Value, path: &str) -> Result<Millis, FieldError> {
     match v {
         Value::String(s) => parse_iso(s).ok_or_else(|| {
             FieldError::new(
                 path,
-                "expected an ISO 8601 UTC time like 2026-01-31T12:00:00Z",
+                "expected an RFC 3339 time like 2026-01-31T12:00:00Z or 2026-01-31T13:00:00+01:00",
             )
         }),
         _ => {

@@ -42,7 +42,7 @@ pub fn parse_record(v: &Value, path: &str) -> Result<ConsentRecord, FieldError> 
     let time = |v: &Value, at: &str| -> Result<Millis, FieldError> {
         v.as_str()
             .and_then(parse_iso)
-            .ok_or_else(|| FieldError::new(at, "expected an ISO 8601 UTC time"))
+            .ok_or_else(|| FieldError::new(at, "expected an RFC 3339 time"))
     };
     let record_id = token(field("recordId")?, &p("recordId"))?;
     let event = match field("event")?.as_str() {

@@ -8,8 +8,9 @@ use super::error::{optin_error, to_js};
 use crate::manifest::MetricDecl;
 use crate::report::{Aggregator as Core, Report};
 
-/// Aggregates the private reports of one metric.
-#[wasm_bindgen]
+/// Aggregates the private reports of one metric. The package's `Aggregator`
+/// (`src/js/aggregator.js`) wraps it and reads every argument first.
+#[wasm_bindgen(js_name = AggregatorCore)]
 pub struct Aggregator {
     inner: Core,
 }
@@ -18,7 +19,7 @@ fn invalid(e: crate::error::FieldError) -> JsValue {
     optin_error("invalid-report", &e.to_string())
 }
 
-#[wasm_bindgen]
+#[wasm_bindgen(js_class = AggregatorCore)]
 impl Aggregator {
     /// An aggregator for a metric, declared as in the manifest's `metrics`.
     ///

@@ -1,23 +1,22 @@
-//! Turns core errors into JS `OptinError`s: real `Error` objects with a stable `code`.
-//!
-//! The package's `OptinError` class (index.js) recognises these objects by name and code,
-//! so `err instanceof OptinError` holds for every error thrown here.
+//! Turns core errors into JS `OptinError`s: instances of the package's own `OptinError`
+//! class (`src/js/host.js`), real `Error`s with a stable `code`.
 
 use std::fmt::Display;
 
-use js_sys::{Error, Reflect};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::*;
 
 use crate::error::ErrorCode;
 
-/// A JS `Error` named `OptinError` with `code` set.
+#[wasm_bindgen(module = "/src/js/host.js")]
+extern "C" {
+    // Constructs an Error subclass: nothing in it can throw.
+    #[wasm_bindgen(js_name = optinError)]
+    fn new_optin_error(code: &str, message: &str) -> JsValue;
+}
+
+/// A new `OptinError` with `code`.
 pub fn optin_error(code: &str, message: &str) -> JsValue {
-    let err = Error::new(message);
-    err.set_name("OptinError");
-    // Setting a property on a fresh Error cannot fail; if it somehow did, the error still
-    // carries its name and message, which is better than throwing something else.
-    let _ = Reflect::set(&err, &JsValue::from_str("code"), &JsValue::from_str(code));
-    err.into()
+    new_optin_error(code, message)
 }
 
 /// Any typed core error as an `OptinError`.

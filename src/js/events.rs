@@ -18,12 +18,30 @@ const MAX_JSON: u32 = 64 * 1024 * 1024;
 /// Parses one event (`many == false`) or an array of events.
 pub fn parse(value: &JsValue, many: bool, manifest: &Manifest) -> Result<Vec<Event>, JsValue> {
     let path = if many { "events" } else { "event" };
+    let expected = if many {
+        "an array of events"
+    } else {
+        "an event object"
+    };
+    // JSON.stringify gives undefined (not a string) for undefined, functions and symbols.
+    if !value.is_object() || value.is_function() {
+        return Err(optin_error(
+            "invalid-event",
+            &format!("{path}: expected {expected}"),
+        ));
+    }
     let text = JSON::stringify(value).map_err(|_| {
         optin_error(
             "invalid-event",
             &format!("{path}: not serializable (a cycle, or a bigint)"),
         )
     })?;
+    if !text.is_string() {
+        return Err(optin_error(
+            "invalid-event",
+            &format!("{path}: expected {expected}"),
+        ));
+    }
     if text.length() > MAX_JSON {
         return Err(to_js(InputError::TooLarge {
             path: path.into(),
@@ -38,17 +56,7 @@ pub fn parse(value: &JsValue, many: bool, manifest: &Manifest) -> Result<Vec<Eve
                 limit: 128,
             })
         } else {
-            optin_error(
-                "invalid-event",
-                &format!(
-                    "{path}: expected {}",
-                    if many {
-                        "an array of events"
-                    } else {
-                        "an event object"
-                    }
-                ),
-            )
+            optin_error("invalid-event", &format!("{path}: expected {expected}"))
         }
     })?;
     let is_category = |c: &str| manifest.category(c).is_some();

@@ -12,11 +12,11 @@ mod idb;
 mod listeners;
 mod options;
 mod personalizer;
+mod random;
 mod rank_packed;
 mod ranking;
 mod runtime;
 mod tabs;
-mod types;
 
 pub use aggregator::Aggregator;
 pub use personalizer::Personalizer;

@@ -104,7 +104,8 @@ pub fn parse(options: &JsValue) -> Result<Options, InputError> {
             ))
         }
     };
-    let namespace = text("namespace")?.unwrap_or_else(|| "default".to_owned());
+    let namespace =
+        text("namespace")?.unwrap_or_else(|| crate::personalizer::DEFAULT_NAMESPACE.to_owned());
     if !crate::validate::is_identifier(&namespace) {
         return Err(invalid(
             "options.namespace",

@@ -16,8 +16,11 @@ use crate::manifest::Manifest;
 use crate::personalizer::{ConsentChange, ForgetRequest, RecordSummary};
 use crate::store::MemoryStore;
 
-/// An opened personalization runtime for one app and one user.
-#[wasm_bindgen]
+/// An opened personalization runtime for one app and one user. The package's `Personalizer`
+/// (`src/js/personalizer.js`) wraps it: it reads every argument into plain data before
+/// calling in, so nothing here runs the app's code (getters, Proxy traps) or sees a value
+/// whose reading could throw.
+#[wasm_bindgen(js_name = PersonalizerCore)]
 pub struct Personalizer {
     pub(super) shared: Rc<Shared>,
 }
@@ -27,7 +30,7 @@ fn has_indexed_db() -> bool {
         .is_ok_and(|v| v.is_object())
 }
 
-#[wasm_bindgen]
+#[wasm_bindgen(js_class = PersonalizerCore)]
 impl Personalizer {
     /// Validates the manifest and opens the user's profile and consent. Storage defaults to
     /// encrypted IndexedDB where there is one, memory elsewhere (Node). Storage that can't be

@@ -1,6 +1,6 @@
 // optin's `rank` without JSON (see src/js/rank_packed.rs): the WebAssembly module returns the
-// results as numbers and this turns them into the objects `rank` documents, with names from
-// tables cached per instance. Exposure rules take the JSON path (`__rankJson`).
+// results as numbers and `decode` turns them into the objects `rank` documents, with names
+// from tables cached per instance. Exposure rules take the JSON path (the core's `rank`).
 
 const HEADER = 3;
 const RESULT = 6;
@@ -60,7 +60,8 @@ function fillNames(p, packed, t) {
   }
 }
 
-function decode(p, packed) {
+/** The documented result objects of a packed result of the core `p`. */
+export function decode(p, packed) {
   const t = namesOf(p, packed);
   fillNames(p, packed, t);
   const count = packed[2];
@@ -86,23 +87,4 @@ function decode(p, packed) {
     out[k] = result;
   }
   return out;
-}
-
-/** Replaces `Personalizer.prototype.rank` with the packed path; keeps the JSON one as `__rankJson`. */
-export function installFastRank(Personalizer) {
-  const proto = Personalizer.prototype;
-  const rankJson = proto.rank;
-  Object.defineProperty(proto, "__rankJson", { value: rankJson, writable: false, enumerable: false });
-  Object.defineProperty(proto, "rank", {
-    value: function rank(candidates, options) {
-      // Exposure rules return groups' re-ranked orders; rare enough to keep on the JSON path.
-      if (options !== null && typeof options === "object" && options.exposure !== undefined) {
-        return rankJson.call(this, candidates, options);
-      }
-      return decode(this, this.__rankPacked(candidates, options));
-    },
-    writable: true,
-    configurable: true,
-    enumerable: false,
-  });
 }

@@ -49,8 +49,24 @@ impl Personalizer {
     }
 }
 
-#[wasm_bindgen]
+#[wasm_bindgen(js_class = PersonalizerCore)]
 impl Personalizer {
+    /// The positions in `candidates` of ids the catalog lacks, for `rank`'s `ignoreUnknown`.
+    /// Internal.
+    #[wasm_bindgen(js_name = __unknownCandidates, skip_typescript)]
+    pub fn unknown_candidates(&self, candidates: JsValue) -> Result<Vec<u32>, JsValue> {
+        let ids = super::ranking::candidates(&candidates)?.unwrap_or_default();
+        self.shared.with_core(|c| {
+            let catalog = c.catalog();
+            Ok(ids
+                .iter()
+                .enumerate()
+                .filter(|(_, id)| catalog.position(id).is_none())
+                .map(|(i, _)| i as u32)
+                .collect())
+        })
+    }
+
     /// `rank`, packed as numbers. Internal: the package's `rank` calls it.
     #[wasm_bindgen(js_name = __rankPacked, skip_typescript)]
     pub fn rank_packed(&self, candidates: JsValue, options: JsValue) -> Result<Vec<f64>, JsValue> {

@@ -41,6 +41,8 @@ pub const NEXT_EVENT_KEY: &str = "meta/next-event";
 pub const BLOCKS_KEY: &str = "blocks";
 /// Default cap of stored events per data category.
 pub const DEFAULT_MAX_EVENTS_PER_CATEGORY: usize = 5000;
+/// The storage namespace when the app names none (one database per namespace).
+pub const DEFAULT_NAMESPACE: &str = "default";
 
 /// How the personalizer is opened.
 #[derive(Debug, Clone)]

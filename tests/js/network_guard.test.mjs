@@ -1,5 +1,6 @@
-// Promise 5, tested on the built package in pkg/: no network API in the JS glue, the entry,
-// or the wasm module's imports. The scanner is shown to flag planted regressions.
+// Promise 5, tested on the built package in pkg/: no network API in the shipped bundles (the
+// entry, the glue, the IndexedDB store) or the wasm module's imports. The scanner is shown to
+// flag planted regressions.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
@@ -7,18 +8,24 @@ import { join } from "node:path";
 import { scanJs, scanWasm, wasmImports } from "./network_guard.mjs";
 import { inlined, mainModule } from "./shipped_wasm.mjs";
 
-const pkg = new URL("../../pkg/", import.meta.url).pathname;
+const root = new URL("../../", import.meta.url).pathname;
+const pkg = join(root, "pkg");
+// The glue as it went into the bundles (scripts/package.mjs stages it), to resolve imports.
+const stagedGlue = join(process.env.OPTIN_PACKAGE_INPUTS ?? join(root, "target", "package"), "stage", "optin_bg.js");
+const bundle = () => readFileSync(join(pkg, "index.js"), "utf8");
 
 test("the shipped JS reaches no network API", () => {
-  const files = readdirSync(pkg).filter((f) => f.endsWith(".js") && f !== "optin_wasm.js");
-  assert.ok(files.includes("index.js") && files.includes("optin_bg.js"), `unexpected pkg contents: ${files}`);
+  const files = readdirSync(pkg).filter((f) => /\.(c?js)$/.test(f));
+  assert.deepEqual(files.sort(), ["index.cjs", "index.js", "index.node.js"], `unexpected pkg contents: ${files}`);
   for (const f of files) {
-    assert.deepEqual(scanJs(readFileSync(join(pkg, f), "utf8")), [], f);
+    // The inlined modules are base64 text: scanned below as modules, not as JS.
+    const code = readFileSync(join(pkg, f), "utf8").replace(/(["'`])[A-Za-z0-9+/=]{4096,}\1/g, '""');
+    assert.deepEqual(scanJs(code), [], f);
   }
 });
 
 test("the shipped wasm imports only glue functions and no network API", async () => {
-  const wasm = await mainModule(readFileSync(join(pkg, "optin_wasm.js"), "utf8"));
+  const wasm = await mainModule(bundle());
   const imports = wasmImports(wasm);
   assert.ok(imports.length > 10, `found only ${imports.length} imports: the parser is broken`);
   // The shipped import names are short (scripts/short-names.mjs), so the name patterns see
@@ -27,20 +34,20 @@ test("the shipped wasm imports only glue functions and no network API", async ()
   assert.deepEqual(scanWasm(wasm), []);
   // Every import resolves to a function the glue module exports (the glue, scanned above, is
   // then all the module can reach). Loading the glue alone runs nothing: it waits for the wasm.
-  const glue = await import(join(pkg, "optin_bg.js"));
+  const glue = await import(stagedGlue);
   for (const { name } of imports) {
     assert.equal(typeof glue[name], "function", `import ${name} has no glue function`);
   }
 });
 
 test("the start-up decoder imports nothing at all", () => {
-  const { decoder } = inlined(readFileSync(join(pkg, "optin_wasm.js"), "utf8"));
+  const { decoder } = inlined(bundle());
   assert.ok(WebAssembly.validate(decoder));
   assert.deepEqual(wasmImports(decoder), []);
 });
 
 test("the scanner flags glue that does reach the network", () => {
-  const glue = readFileSync(join(pkg, "optin_bg.js"), "utf8");
+  const glue = readFileSync(stagedGlue, "utf8");
   const planted = [
     ["fetch", "export function __wbg_fetch_1a2b(arg0, arg1) { const ret = arg0.fetch(arg1); return ret; }"],
     ["fetch", "export function __wbg_get_x() { return fetch('https://collector.example/p'); }"],

@@ -58,9 +58,11 @@ test("the installed tarball holds exactly the package files", () => {
   assert.equal(meta.name, "optin");
   assert.equal(meta.version, crateVersion);
   assert.equal(meta.exports["."].types, "./index.d.ts");
+  assert.equal(meta.exports["."].require.default, "./index.cjs");
+  assert.equal(meta.sideEffects, false);
   assert.ok(meta.keywords.includes("privacy"));
   const files = execFileSync("ls", [installed], { encoding: "utf8" }).trim().split("\n").sort();
-  assert.deepEqual(files, ["LICENSE-APACHE", "LICENSE-MIT", "README.md", "idb_store.js", "index.d.ts", "index.js", "optin.d.ts", "optin_bg.js", "optin_wasm.js", "package.json", "rank_fast.js"]);
+  assert.deepEqual(files, ["LICENSE-APACHE", "LICENSE-MIT", "README.md", "index.cjs", "index.d.cts", "index.d.ts", "index.js", "index.node.js", "package.json"]);
 });
 
 test("Node ESM: import, version(), open()", () => {

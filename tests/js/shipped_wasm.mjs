@@ -1,14 +1,21 @@
-// The two WebAssembly modules inlined in pkg/optin_wasm.js: the start-up decoder (plain
-// base64) and the main module (LZMA, base64), unpacked the way index.js does it.
+// The two WebAssembly modules inlined in a shipped bundle (pkg/index.js, index.node.js,
+// index.cjs): the start-up decoder (plain base64) and the main module (LZMA, base64),
+// unpacked the way the package's loader does it.
 
 const bytes = (base64) => new Uint8Array(Buffer.from(base64, "base64"));
 
-/** The decoder's and the packed module's bytes, from optin_wasm.js's text. */
-export function inlined(moduleText) {
-  const decoder = moduleText.match(/export const unlzma = "([A-Za-z0-9+/=]+)"/);
-  const packed = moduleText.match(/export default "([A-Za-z0-9+/=]+)"/);
-  if (!decoder || !packed) throw new Error("optin_wasm.js: no inlined modules found");
-  return { decoder: bytes(decoder[1]), packed: bytes(packed[1]) };
+/**
+ * The decoder's and the packed module's bytes, from a bundle's text: its two long base64
+ * string literals, the decoder being the one that is a WebAssembly module ("\0asm").
+ */
+export function inlined(bundleText) {
+  const literals = [...bundleText.matchAll(/["'`]([A-Za-z0-9+/=]{4096,})["'`]/g)].map((m) => m[1]);
+  const decoder = literals.filter((l) => l.startsWith("AGFzbQ"));
+  const packed = literals.filter((l) => !l.startsWith("AGFzbQ"));
+  if (decoder.length !== 1 || packed.length !== 1) {
+    throw new Error(`expected one inlined decoder and one packed module, found ${decoder.length} and ${packed.length}`);
+  }
+  return { decoder: bytes(decoder[0]), packed: bytes(packed[0]) };
 }
 
 /**
@@ -37,6 +44,6 @@ export async function mainModule(moduleText) {
   const { decoder, packed } = inlined(moduleText);
   const size = new DataView(packed.buffer, packed.byteOffset).getUint32(5, true);
   const { result, out } = await unpack(decoder, packed, size);
-  if (result !== size) throw new Error(`optin_wasm.js: the module does not unpack (${result})`);
+  if (result !== size) throw new Error(`the inlined module does not unpack (${result})`);
   return out.slice();
 }

@@ -1,6 +1,7 @@
-// The start-up decoder as the package ships it: the LZMA-packed module in pkg/optin_wasm.js
-// unpacks to exactly the built module, in the steps index.js takes, and a damaged or
-// truncated stream is a negative result, never a trap or a wrong "done".
+// The start-up decoder as the package ships it: the LZMA-packed module inlined in each entry
+// (pkg/index.js, index.node.js, index.cjs) unpacks to exactly the built module, in the steps
+// the loader takes, and a damaged or truncated stream is a negative result, never a trap or a
+// wrong "done".
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -9,8 +10,16 @@ import { join } from "node:path";
 import { inlined, unpack } from "./shipped_wasm.mjs";
 
 const root = new URL("../..", import.meta.url).pathname;
-const { decoder: decoderBytes, packed } = inlined(readFileSync(join(root, "pkg", "optin_wasm.js"), "utf8"));
+const { decoder: decoderBytes, packed } = inlined(readFileSync(join(root, "pkg", "index.js"), "utf8"));
 const built = readFileSync(join(root, "pkg", "optin_bg.wasm"));
+
+test("every entry inlines the same decoder and module", () => {
+  for (const entry of ["index.node.js", "index.cjs"]) {
+    const other = inlined(readFileSync(join(root, "pkg", entry), "utf8"));
+    assert.ok(Buffer.from(other.decoder).equals(Buffer.from(decoderBytes)), entry);
+    assert.ok(Buffer.from(other.packed).equals(Buffer.from(packed)), entry);
+  }
+});
 
 test("the shipped stream unpacks to the built module, in many steps", async () => {
   assert.ok(packed.length < built.length * 0.5, `packed ${packed.length} of ${built.length}`);
@@ -50,7 +59,7 @@ test("memory that can't grow is 0, not a trap", async () => {
 
 test("the package loads where the main thread may compile only 4 KB synchronously", () => {
   // Chrome before 114 throws on `new WebAssembly.Module` of more than 4 KB on the main
-  // thread; index.js must then compile the decoder asynchronously.
+  // thread; the loader must then compile the decoder asynchronously.
   const script = `
     const Module = WebAssembly.Module;
     let refused = 0;

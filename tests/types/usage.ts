@@ -22,12 +22,15 @@ import {
   type Profile,
   type ExportData,
   type Ranked,
+  type OptinEvent,
   type PreviewResult,
   type Report,
   type Audit,
   type Estimate,
   type BudgetInfo,
+  type RankedWithUnknown,
   Aggregator,
+  init,
 } from "optin";
 
 const manifest: Manifest = {
@@ -43,6 +46,27 @@ const manifest: Manifest = {
 
 export async function main(): Promise<void> {
   const v: string = version();
+  const loaded: Promise<void> = init();
+  await loaded;
+  // Options are optional everywhere the README leaves them out, and open is one promise.
+  const opening: Promise<Personalizer> = Personalizer.open(manifest);
+  const plain: Personalizer = await opening;
+  const defaults: Ranked[] = plain.rank();
+  const firstTen: Ranked[] = plain.rank(undefined, { limit: 10 });
+  const sample: PreviewResult = plain.preview("science-fan");
+  await plain.noticeViewed();
+  const audited: Audit = plain.audit();
+  const lenient: RankedWithUnknown = plain.rank(["a1", "gone"], { ignoreUnknown: true });
+  const missing: string[] = lenient.unknown;
+  const at: OptinEvent["at"] = new Date();
+  plain.close();
+  plain.close();
+  {
+    using scoped = await Personalizer.open(manifest, { storage: "memory" });
+    scoped.rank();
+  }
+  const revived: OptinError = OptinError.from(new OptinError("closed", "x").toJSON());
+  void [defaults, firstTen, sample, audited, missing, at, revived];
   const p: Personalizer = await Personalizer.open(manifest, { storage: "memory", locale: "de", now: () => Date.now(), gpc: false });
   const modules: ModuleInfo[] = p.modules("de");
   const state: ConsentState = modules[0].state;
@@ -154,6 +178,12 @@ export async function main(): Promise<void> {
   agg.add({ metric: "m", epsilon: 1 });
   // @ts-expect-error: candidates are ids
   p.rank([1, 2], {});
+  // @ts-expect-error: ignoreUnknown's result lists unknown ids only when asked for
+  void p.rank(["a1"], {}).unknown;
+  // @ts-expect-error: options are checked: a misspelt key is an error
+  p.rank(null, { lmit: 3 });
+  // @ts-expect-error: Personalizer has no public constructor
+  new Personalizer();
   // @ts-expect-error: record fields are typed, not any
   const n: boolean = records[0].retentionDays;
   void [bad, badCode, n];
