@@ -40,6 +40,17 @@ if [ "${1:-}" = "--browser" ] && ! { command -v chromium && command -v chromedri
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
+# The oldest Node the package claims (pkg.json "engines"), from the npm registry's
+# node-linux-* packages, for the package tests that run on it (tests/js/node_floor.test.mjs).
+floor=$(node -p 'require("./pkg.json").engines.node.replace(/^>=\s*/, "").split(".").concat(["0", "0"]).slice(0, 3).join(".")')
+arch=$(uname -m | sed 's/x86_64/x64/; s/aarch64/arm64/')
+floor_dir="target/tools/node-$floor"
+if [ ! -x "$floor_dir/node_modules/node-linux-$arch/bin/node" ]; then
+  say "installing Node $floor (node-linux-$arch from the npm registry) for the oldest-Node tests"
+  mkdir -p "$floor_dir"
+  npm install --prefix "$floor_dir" --no-save --no-audit --no-fund --loglevel=error "node-linux-$arch@$floor"
+fi
+
 stamp=node_modules/.optin-lock.sha256
 lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_sum" ]; then

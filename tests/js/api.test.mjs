@@ -1,0 +1,213 @@
+// The JS entry in front of the module (src/js/personalizer.js, aggregator.js, read.js): every
+// argument is read before the module runs, so hostile or careless arguments are OptinErrors
+// and never leave an instance (or the module) broken; the lifecycle calls (close, using) and
+// the options behave as the types document.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { Personalizer, Aggregator, OptinError, init } from "../../pkg/index.js";
+
+const manifest = JSON.parse(readFileSync(new URL("../fixtures/news-manifest.json", import.meta.url), "utf8"));
+const items = [
+  { id: "a", features: { "topic:science": 1 }, baseline: 3, group: "wire" },
+  { id: "b", features: { "topic:sports": 1 }, baseline: 5, group: "local" },
+  { id: "c", features: { "topic:science": 1 }, baseline: 1, group: "wire" },
+];
+
+async function opened() {
+  const p = await Personalizer.open(manifest, { storage: "memory", locale: "en" });
+  p.setCatalog(items);
+  return p;
+}
+
+/** Runs `call`; returns the OptinError it threw or rejected with (failing on anything else). */
+async function optinError(call, where) {
+  try {
+    await call();
+  } catch (e) {
+    assert.ok(e instanceof OptinError, `${where}: threw ${e?.constructor?.name} ${e?.message}`);
+    assert.equal(typeof e.code, "string", where);
+    return e;
+  }
+  assert.fail(`${where}: no error`);
+}
+
+async function stillWorks(p, where) {
+  assert.equal(p.modules().length, manifest.modules.length, where);
+  assert.equal(p.health().ok, true, where);
+  assert.equal(p.rank().length, items.length, where);
+  await p.record({ category: "reading", kind: "click", item: "a" });
+}
+
+const throwing = () => {
+  throw new Error("trap");
+};
+const hostile = {
+  getter: { get category() { throw new Error("getter"); } },
+  proxy: new Proxy({}, { get: throwing, ownKeys: throwing, getOwnPropertyDescriptor: throwing, has: throwing }),
+  revoked: (() => {
+    const r = Proxy.revocable({}, {});
+    r.revoke();
+    return r.proxy;
+  })(),
+  toJSON: { toJSON() { return {}; } },
+  symbol: Symbol("s"),
+  bigint: 12345678901234567890n,
+  fn: () => 1,
+  undefined,
+};
+
+test("a bad argument to any call is an OptinError, and the instance keeps working", async () => {
+  const p = await opened();
+  const calls = {
+    record: (x) => p.record(x),
+    recordMany: (x) => p.recordMany(x),
+    recordManyInside: (x) => p.recordMany([x]),
+    preview: (x) => p.preview(x),
+    previewOptions: (x) => p.preview("science-fan", x),
+    rank: (x) => p.rank(x),
+    rankOptions: (x) => p.rank(null, x),
+    rankExposure: (x) => p.rank(null, { exposure: x }),
+    auditExposure: (x) => p.audit({ exposure: x }),
+    modules: (x) => p.modules(x),
+    grant: (x) => p.grant(x),
+    importConsent: (x) => p.importConsent(x),
+    noticeViewed: (x) => p.noticeViewed(x),
+    forget: (x) => p.forget(x),
+    setCatalog: (x) => p.setCatalog(x),
+    setCatalogPacked: (x) => p.setCatalogPacked(x),
+    setCatalogPackedIds: (x) => p.setCatalogPacked({ ids: x }),
+    explainInterest: (x) => p.explainInterest(x),
+    privateReport: (x) => p.privateReport("feed-helpful", x),
+    onChange: (x) => p.onChange(x),
+  };
+  for (const [name, call] of Object.entries(calls)) {
+    for (const [kind, value] of Object.entries(hostile)) {
+      // Absent is fine for optional arguments, and a function is what onChange takes.
+      if (value === undefined && ["rank", "rankOptions", "previewOptions", "modules", "noticeViewed", "rankExposure", "auditExposure"].includes(name)) continue;
+      if (kind === "fn" && name === "onChange") continue;
+      await optinError(() => call(value), `${name}(${kind})`);
+    }
+    // The same instance and the catalog are intact after each call's failures.
+    p.setCatalog(items);
+    await stillWorks(p, `after ${name}`);
+  }
+  p.close();
+});
+
+test("open with a hostile manifest or options rejects with an OptinError; a later open works", async () => {
+  for (const [kind, value] of Object.entries(hostile)) {
+    const e = await optinError(() => Personalizer.open(value), `open(${kind})`);
+    assert.match(e.code, /^invalid-|^input-/);
+    await optinError(() => Personalizer.open(manifest, value === undefined ? { storag: "memory" } : value), `open(manifest, ${kind})`);
+  }
+  const p = await opened();
+  await stillWorks(p, "fresh open");
+});
+
+test("unknown option keys are refused with the nearest valid name", async () => {
+  const p = await opened();
+  const cases = [
+    [() => Personalizer.open(manifest, { storag: "memory" }), "options.storag", "storage"],
+    [() => p.rank(null, { lmit: 3 }), "options.lmit", "limit"],
+    [() => p.rank(null, { ignoreUnknwn: true }), "options.ignoreUnknwn", "ignoreUnknown"],
+    [() => p.preview("science-fan", { modlues: ["topics"] }), "options.modlues", "modules"],
+    [() => p.audit({ treshold: 0.5 }), "options.treshold", "threshold"],
+    [() => p.setCatalogPacked({ ids: ["a"], baselin: Float32Array.of(1) }), "catalog.baselin", "baseline"],
+  ];
+  for (const [call, path, suggestion] of cases) {
+    const e = await optinError(call, path);
+    assert.ok(e.message.startsWith(path), e.message);
+    assert.ok(e.message.includes(`"${suggestion}"`), e.message);
+  }
+  // A key far from every option lists them all.
+  const far = await optinError(() => p.rank(null, { zzzzzzzz: 1 }), "far");
+  assert.match(far.message, /expected one of limit, explain/);
+});
+
+test("reading an argument once: a getter that changes its answer can't slip past validation", async () => {
+  const p = await opened();
+  let reads = 0;
+  const shifty = {
+    category: "reading",
+    kind: "click",
+    get item() {
+      reads++;
+      return reads === 1 ? "a" : { not: "a string" };
+    },
+  };
+  assert.deepEqual(await p.record(shifty), { stored: false, reason: "no-granted-module" });
+  assert.equal(reads, 1);
+});
+
+test("close is idempotent, using closes, and every call after it is 'closed'", async () => {
+  const p = await opened();
+  p.close();
+  p.close();
+  for (const call of [() => p.rank(), () => p.modules(), () => p.grant("topics"), () => p.eraseAll(), () => p.health()]) {
+    const e = await optinError(call, "after close");
+    assert.equal(e.code, "closed");
+  }
+  assert.equal(p.namespace, "default");
+  assert.equal(p.storage, "memory");
+  assert.equal(typeof p.free, "undefined", "no free(): close is the one way out");
+  const q = await opened();
+  q[Symbol.dispose]();
+  assert.equal((await optinError(() => q.rank(), "disposed")).code, "closed");
+  await optinError(() => new Personalizer(), "constructor");
+});
+
+test("rank with ignoreUnknown ranks the known candidates and lists the others", async () => {
+  const p = await opened();
+  const ranked = p.rank(["a", "gone", "b", "also-gone"], { ignoreUnknown: true });
+  assert.deepEqual(ranked.map((r) => r.id), ["b", "a"]);
+  assert.deepEqual(ranked.unknown, ["gone", "also-gone"]);
+  assert.deepEqual(p.rank(null, { ignoreUnknown: true }).unknown, []);
+  assert.equal(p.rank(["a"]).unknown, undefined);
+  assert.equal((await optinError(() => p.rank(["a", "gone"]), "strict")).code, "unknown-item");
+  assert.equal((await optinError(() => p.rank(["a"], { ignoreUnknown: 1 }), "type")).code, "invalid-argument");
+});
+
+test("events take RFC 3339 times with offsets, and Dates", async () => {
+  const at = Date.parse("2026-11-24T09:00:00Z");
+  const p = await Personalizer.open(manifest, { storage: "memory", now: () => at + 3_600_000 });
+  await p.grant("topics");
+  await p.recordMany([
+    { category: "reading", kind: "click", item: "x", at: "2026-11-24T10:00:00+01:00" },
+    { category: "reading", kind: "click", item: "y", at: new Date(at) },
+  ]);
+  const times = (await p.exportData()).events.map((e) => e.at);
+  assert.deepEqual(times, ["2026-11-24T09:00:00.000Z", "2026-11-24T09:00:00.000Z"]);
+  assert.equal((await optinError(() => p.record({ category: "reading", kind: "click", item: "z", at: new Date(NaN) }), "bad date")).code, "invalid-event");
+});
+
+test("OptinError carries its code across postMessage's structured clone via toJSON and from", async () => {
+  const e = new OptinError("unknown-module", "no such module");
+  const cloned = structuredClone({ error: e.toJSON() });
+  const revived = OptinError.from(cloned.error);
+  assert.ok(revived instanceof OptinError && revived instanceof Error);
+  assert.equal(revived.code, "unknown-module");
+  assert.equal(revived.message, "no such module");
+  assert.equal(OptinError.from(42).code, "internal");
+  // An Error cloned as such loses its code: that is why toJSON exists.
+  assert.equal(structuredClone(e).code, undefined);
+});
+
+test("Aggregator: hostile reports and merges are OptinErrors, and the aggregator keeps counting", async () => {
+  const metric = { id: "feed-helpful", type: "boolean", epsilon: 1 };
+  const agg = new Aggregator(metric);
+  for (const [kind, value] of Object.entries(hostile)) {
+    await optinError(() => agg.add(value), `add(${kind})`);
+    await optinError(() => agg.merge(value), `merge(${kind})`);
+  }
+  assert.equal((await optinError(() => agg.merge(agg), "self")).code, "invalid-argument");
+  assert.equal((await optinError(() => agg.merge({ add() {} }), "foreign")).code, "invalid-argument");
+  assert.equal((await optinError(() => agg.expectedError(12345678901234567890n), "bigint")).code, "invalid-argument");
+  await optinError(() => new Aggregator(hostile.proxy), "new Aggregator(proxy)");
+  agg.add({ metric: "feed-helpful", epsilon: 1, mechanism: "rr", bit: true });
+  const other = new Aggregator(metric);
+  other.add({ metric: "feed-helpful", epsilon: 1, mechanism: "rr", bit: false });
+  agg.merge(other);
+  assert.equal(agg.estimate().reports, 2);
+  await init();
+});
