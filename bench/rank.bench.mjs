@@ -15,7 +15,8 @@ const manifest = {
   modules: [{ id: "bench", title: "Bench", purpose: "Benchmark", benefit: "Numbers", uses: ["reading"], retentionDays: 30, signals: ["features", "embedding"], featureWeight: 0.5 }],
 };
 
-const shipped = ["index.js", "optin_bg.js", "optin_wasm.js", "rank_fast.js", "idb_store.js"].map((f) => readFileSync(join(root, "pkg", f)));
+// What `import "optin"` loads in a browser: the one bundle.
+const shipped = ["index.js"].map((f) => readFileSync(join(root, "pkg", f)));
 const packageGzip = gzipSync(Buffer.concat(shipped), { level: 9 }).length;
 
 const rows = await runPage({ script: "bench/rank.page.js", manifest, fn: "bench" });
@@ -28,7 +29,7 @@ const rows = await runPage({ script: "bench/rank.page.js", manifest, fn: "bench"
   for (const r of rows) {
     console.log(`| ${r.n} | ${r.wasm.toFixed(3)} | ${r.js.toFixed(3)} | ${r.speedup.toFixed(1)}x | ${targets[r.n] ?? "-"} | ${r.loadMs.toFixed(2)} | ${loadTargets[r.n] ?? "-"} | ${r.firstRankMs.toFixed(2)} | ${r.agreeTop20}/20 |`);
   }
-  console.log(`package (wasm + JS glue), gzip -9: ${(packageGzip / 1024).toFixed(1)} KB (target 150 KB)`);
+  console.log(`package (index.js: wasm + JS), gzip -9: ${(packageGzip / 1024).toFixed(1)} KB (target 150 KB)`);
   mkdirSync(join(root, "bench/out"), { recursive: true });
   writeFileSync(join(root, "bench/out/rank.json"), JSON.stringify({ rows, packageGzipBytes: packageGzip, at: new Date().toISOString() }, null, 2));
   console.log("wrote bench/out/rank.json");

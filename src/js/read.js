@@ -156,6 +156,8 @@ function copy(value, parent, key, depth, limits, code, state) {
   for (const name of names) {
     state.parent = path;
     state.key = name;
+    if (name.length > limits.string) throw fail("input-too-large", path, `a key of ${name.length} characters, the limit is ${limits.string}`);
+    if (!isWellFormed(name)) throw fail(code, at(path, name), "a key with a lone surrogate (not well-formed Unicode)");
     const field = copy(value[name], path, name, depth + 1, limits, code, state);
     if (field !== undefined) out[name] = field;
   }

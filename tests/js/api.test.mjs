@@ -211,3 +211,23 @@ test("Aggregator: hostile reports and merges are OptinErrors, and the aggregator
   assert.equal(agg.estimate().reports, 2);
   await init();
 });
+
+test("ids with a lone surrogate are refused everywhere, not turned into U+FFFD", async () => {
+  const p = await opened();
+  const lone = "item-\ud800";
+  for (const [where, call, code] of [
+    ["setCatalog", () => p.setCatalog([{ id: lone }]), "invalid-catalog"],
+    ["setCatalogPacked", () => p.setCatalogPacked({ ids: [lone] }), "invalid-catalog"],
+    ["feature name", () => p.setCatalog([{ id: "x", features: { [lone]: 1 } }]), "invalid-catalog"],
+    ["record", () => p.record({ category: "reading", kind: "click", item: lone }), "invalid-event"],
+    ["rank", () => p.rank([lone]), "invalid-argument"],
+    ["forget", () => p.forget({ item: lone }), "invalid-argument"],
+  ]) {
+    const e = await optinError(call, where);
+    assert.equal(e.code, code, where);
+    assert.match(e.message, /lone surrogate/, where);
+  }
+  // A well-formed pair is fine.
+  p.setCatalog([{ id: "item-\ud83d\ude00" }]);
+  assert.deepEqual(p.rank().map((r) => r.id), ["item-\ud83d\ude00"]);
+});
