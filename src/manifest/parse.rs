@@ -228,6 +228,14 @@ fn module(v: &Value, path: &str, known: &SortedSet<&str>) -> Result<ModuleDecl, 
             }
         }
     }
+    // Granting such a module would store events that nothing reads: the profile is fed by
+    // signals, private reports by a sharing module.
+    if signals.is_empty() && !uses.is_empty() && !shares {
+        return Err(FieldError::new(
+            child(path, "signals"),
+            "a module that uses data needs [\"features\"], [\"embedding\"] or both (a private-report module has \"shares\": true instead); without them, granting it would collect data that nothing uses",
+        ));
+    }
     let half_life_days = optional(map, "halfLifeDays")
         .map(|v| number(v, &child(path, "halfLifeDays"), 0.01, 3650.0))
         .transpose()?
