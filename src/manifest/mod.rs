@@ -221,4 +221,6 @@ impl Manifest {
 #[cfg(test)]
 pub(crate) mod tests;
 #[cfg(test)]
+mod tests_metrics;
+#[cfg(test)]
 mod tests_signals;

@@ -350,6 +350,20 @@ pub(crate) fn metric(item: &Value, path: &str) -> Result<MetricDecl, FieldError>
             ))
         }
     };
+    let foreign = |key: &str, owner: &str| match optional(map, key) {
+        Some(_) => Err(FieldError::new(
+            child(path, key),
+            format!("only a \"{owner}\" metric has {key}"),
+        )),
+        None => Ok(()),
+    };
+    if !matches!(kind, MetricKind::Categorical { .. }) {
+        foreign("domain", "categorical")?;
+    }
+    if !matches!(kind, MetricKind::Numeric { .. }) {
+        foreign("min", "numeric")?;
+        foreign("max", "numeric")?;
+    }
     let epsilon = positive(required(map, path, "epsilon")?, &child(path, "epsilon"))?;
     Ok(MetricDecl {
         id,
