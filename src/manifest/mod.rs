@@ -223,4 +223,6 @@ pub(crate) mod tests;
 #[cfg(test)]
 mod tests_metrics;
 #[cfg(test)]
+mod tests_schema;
+#[cfg(test)]
 mod tests_signals;

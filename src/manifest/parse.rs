@@ -24,6 +24,7 @@ pub(super) fn manifest(v: &Value) -> Result<Manifest, FieldError> {
         root,
         "",
         &[
+            "$schema",
             "policyVersion",
             "controller",
             "dataCategories",
@@ -36,6 +37,10 @@ pub(super) fn manifest(v: &Value) -> Result<Manifest, FieldError> {
             "dislikeWeight",
         ],
     )?;
+    // For editors (where the JSON Schema is); nothing else reads it.
+    if let Some(v) = optional(root, "$schema") {
+        string(v, "$schema", MAX_TEXT_LEN)?;
+    }
     let policy_version = string(required(root, "", "policyVersion")?, "policyVersion", 256)?;
     let controller = controller(required(root, "", "controller")?)?;
     let data_categories = categories(required(root, "", "dataCategories")?)?;
