@@ -60,7 +60,10 @@ test("the installed tarball holds exactly the package files", () => {
   assert.equal(meta.exports["."].types, "./index.d.ts");
   assert.ok(meta.keywords.includes("privacy"));
   const files = execFileSync("ls", [installed], { encoding: "utf8" }).trim().split("\n").sort();
-  assert.deepEqual(files, ["LICENSE-APACHE", "LICENSE-MIT", "README.md", "idb_store.js", "index.d.ts", "index.js", "optin.d.ts", "optin_bg.js", "optin_wasm.js", "package.json", "rank_fast.js"]);
+  assert.deepEqual(files, ["LICENSE-APACHE", "LICENSE-MIT", "README.md", "idb_store.js", "index.d.ts", "index.js", "manifest.schema.json", "optin.d.ts", "optin_bg.js", "optin_wasm.js", "package.json", "rank_fast.js"]);
+  // The manifest's JSON Schema, as an app or an editor finds it.
+  writeFileSync(join(project, "schema.mjs"), `import schema from "optin/manifest.schema.json" with { type: "json" };\nconsole.log(schema.title);\n`);
+  assert.equal(execFileSync("node", ["schema.mjs"], { cwd: project, encoding: "utf8" }).trim(), "optin manifest");
 });
 
 test("Node ESM: import, version(), open()", () => {
