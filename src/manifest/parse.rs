@@ -238,7 +238,7 @@ fn module(v: &Value, path: &str, known: &SortedSet<&str>) -> Result<ModuleDecl, 
     if signals.is_empty() && !uses.is_empty() && !shares {
         return Err(FieldError::new(
             child(path, "signals"),
-            "a module that uses data needs [\"features\"], [\"embedding\"] or both (a private-report module has \"shares\": true instead); without them, granting it would collect data that nothing uses",
+            "needs \"features\", \"embedding\" or both (or \"shares\": true): otherwise granting it would collect data that nothing uses",
         ));
     }
     let half_life_days = optional(map, "halfLifeDays")
