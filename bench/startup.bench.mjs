@@ -12,7 +12,7 @@ const manifest = {
   policyVersion: "bench",
   controller: { name: "bench", contact: "bench@example.com" },
   dataCategories: { reading: { label: "Reading" } },
-  modules: [{ id: "bench", title: "Bench", purpose: "Benchmark", benefit: "Numbers", uses: ["reading"], retentionDays: 30 }],
+  modules: [{ id: "bench", title: "Bench", purpose: "Benchmark", benefit: "Numbers", uses: ["reading"], retentionDays: 30, signals: ["features"] }],
 };
 
 const RUNS = 7;

@@ -2,7 +2,7 @@
 # Builds the npm package into pkg/: wasm-pack (release), wasm-opt from the npm binaryen
 # package, short import/export names (scripts/short-names.mjs), the LZMA decoder module and
 # the LZMA-packed main module (crates/unlzma, crates/pack), then scripts/package.mjs (loader,
-# types, package.json).
+# types, package.json), and the manifest's JSON Schema.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
@@ -27,3 +27,5 @@ wasm-opt -Os --strip-debug --strip-producers --strip-target-features --enable-si
   "$target_dir/wasm32-unknown-unknown/release/optin_unlzma.wasm" -o "$target_dir/package/unlzma.wasm"
 cargo run --quiet --release --locked -p optin-pack -- pkg/optin_bg.wasm "$target_dir/package/optin_bg.wasm.lzma"
 OPTIN_PACKAGE_INPUTS="$target_dir/package" node scripts/package.mjs
+# The manifest's JSON Schema ships as optin/manifest.schema.json (docs/manifest.md).
+cp schema/manifest.schema.json pkg/manifest.schema.json

@@ -80,7 +80,7 @@ pub fn parse_iso(text: &str) -> Option<Millis> {
     let tail = text.get(19..body_end)?;
     if !tail.is_empty() {
         let frac = tail.strip_prefix('.')?;
-        if frac.is_empty() || frac.len() > 30 || !frac.bytes().all(|c| c.is_ascii_digit()) {
+        if frac.is_empty() || frac.len() > 19 || !frac.bytes().all(|c| c.is_ascii_digit()) {
             return None;
         }
         let digits: String = frac.chars().chain("000".chars()).take(3).collect();

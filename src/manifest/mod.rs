@@ -5,6 +5,8 @@
 //! - ids are unique per kind and are [`crate::validate::is_identifier`]s;
 //! - every `uses` entry names a declared data category;
 //! - essential modules use no data category and do not share;
+//! - a module that uses data feeds a signal or shares (private reports), so a grant never
+//!   collects data that nothing uses;
 //! - metrics exist only with a sharing module and a privacy budget that covers each metric.
 
 mod parse;
@@ -95,7 +97,7 @@ pub struct ModuleDecl {
     pub retention_days: u32,
     /// Baseline modules: always on, no consent, no personal data.
     pub essential: bool,
-    /// Which profile parts it feeds.
+    /// Which profile parts it feeds (never empty for a module that uses data and does not share).
     pub signals: Vec<Signal>,
     /// True only for the private-report module.
     pub shares: bool,
@@ -218,3 +220,9 @@ impl Manifest {
 
 #[cfg(test)]
 pub(crate) mod tests;
+#[cfg(test)]
+mod tests_metrics;
+#[cfg(test)]
+mod tests_schema;
+#[cfg(test)]
+mod tests_signals;

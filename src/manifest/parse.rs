@@ -24,6 +24,7 @@ pub(super) fn manifest(v: &Value) -> Result<Manifest, FieldError> {
         root,
         "",
         &[
+            "$schema",
             "policyVersion",
             "controller",
             "dataCategories",
@@ -36,6 +37,10 @@ pub(super) fn manifest(v: &Value) -> Result<Manifest, FieldError> {
             "dislikeWeight",
         ],
     )?;
+    // For editors (where the JSON Schema is); nothing else reads it.
+    if let Some(v) = optional(root, "$schema") {
+        string(v, "$schema", MAX_TEXT_LEN)?;
+    }
     let policy_version = string(required(root, "", "policyVersion")?, "policyVersion", 256)?;
     let controller = controller(required(root, "", "controller")?)?;
     let data_categories = categories(required(root, "", "dataCategories")?)?;
@@ -228,6 +233,14 @@ fn module(v: &Value, path: &str, known: &SortedSet<&str>) -> Result<ModuleDecl, 
             }
         }
     }
+    // Granting such a module would store events that nothing reads: the profile is fed by
+    // signals, private reports by a sharing module.
+    if signals.is_empty() && !uses.is_empty() && !shares {
+        return Err(FieldError::new(
+            child(path, "signals"),
+            "needs \"features\", \"embedding\" or both (or \"shares\": true): otherwise granting it would collect data that nothing uses",
+        ));
+    }
     let half_life_days = optional(map, "halfLifeDays")
         .map(|v| number(v, &child(path, "halfLifeDays"), 0.01, 3650.0))
         .transpose()?
@@ -342,6 +355,20 @@ pub(crate) fn metric(item: &Value, path: &str) -> Result<MetricDecl, FieldError>
             ))
         }
     };
+    let foreign = |key: &str, owner: &str| match optional(map, key) {
+        Some(_) => Err(FieldError::new(
+            child(path, key),
+            format!("only a \"{owner}\" metric has {key}"),
+        )),
+        None => Ok(()),
+    };
+    if !matches!(kind, MetricKind::Categorical { .. }) {
+        foreign("domain", "categorical")?;
+    }
+    if !matches!(kind, MetricKind::Numeric { .. }) {
+        foreign("min", "numeric")?;
+        foreign("max", "numeric")?;
+    }
     let epsilon = positive(required(map, path, "epsilon")?, &child(path, "epsilon"))?;
     Ok(MetricDecl {
         id,

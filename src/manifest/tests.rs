@@ -116,7 +116,10 @@ fn errors_name_the_offending_field() {
             "privacyBudget: is required when metrics are declared",
         ),
         (
-            Box::new(|v| v["modules"][4]["shares"] = json!(false)),
+            Box::new(|v| {
+                v["modules"][4]["shares"] = json!(false);
+                v["modules"][4]["uses"] = json!([]);
+            }),
             "metrics: metrics need a module with \"shares\": true",
         ),
         (

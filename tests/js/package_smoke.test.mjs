@@ -62,7 +62,10 @@ test("the installed tarball holds exactly the package files", () => {
   assert.equal(meta.sideEffects, false);
   assert.ok(meta.keywords.includes("privacy"));
   const files = execFileSync("ls", [installed], { encoding: "utf8" }).trim().split("\n").sort();
-  assert.deepEqual(files, ["LICENSE-APACHE", "LICENSE-MIT", "README.md", "index.cjs", "index.d.cts", "index.d.ts", "index.js", "index.node.js", "package.json"]);
+  assert.deepEqual(files, ["LICENSE-APACHE", "LICENSE-MIT", "README.md", "index.cjs", "index.d.cts", "index.d.ts", "index.js", "index.node.js", "manifest.schema.json", "package.json"]);
+  // The manifest's JSON Schema, as an app or an editor finds it.
+  writeFileSync(join(project, "schema.mjs"), `import schema from "optin/manifest.schema.json" with { type: "json" };\nconsole.log(schema.title);\n`);
+  assert.equal(execFileSync("node", ["schema.mjs"], { cwd: project, encoding: "utf8" }).trim(), "optin manifest");
 });
 
 test("Node ESM: import, version(), open()", () => {
