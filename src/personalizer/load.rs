@@ -6,12 +6,23 @@ use super::{BLOCKS_KEY, CONSENT_HEAD_KEY, NEXT_EVENT_KEY};
 use crate::consent::{parse_record, ConsentRecord, Ledger};
 use crate::error::StoreError;
 use crate::profile::EventLog;
-use crate::store::{CONSENT_PREFIX, SCHEMA_KEY, SCHEMA_VERSION, UNREADABLE_PREFIX, VIEWS_KEY};
+use crate::store::fresh::{self, Tags, NEVER_WRITTEN};
+use crate::store::{
+    consent_key, CONSENT_PREFIX, HEAD_KEY, LEGACY_SCHEMA, SCHEMA_KEY, SCHEMA_VERSION,
+    UNREADABLE_PREFIX, VIEWS_KEY,
+};
 use crate::time::Millis;
 use serde_json::Value;
 
 pub(super) struct Loaded {
     pub ledger: Ledger,
+    /// The storage sequence number of each readable consent record, in ledger order.
+    pub consent_seqs: Vec<u64>,
+    /// What the head says storage holds (for schema 1: the consent records it counted
+    /// but storage lacks).
+    pub tags: Tags,
+    /// Schema 1 storage: every record to rewrite, tagged, with the first commit.
+    pub legacy: Option<Vec<(String, Vec<u8>)>>,
     pub views: SortedMap<String, Millis>,
     pub next_seq: u64,
     pub log: EventLog,
@@ -59,14 +70,33 @@ fn read_budget(bytes: &[u8]) -> Option<super::BudgetState> {
     })
 }
 
-/// Reads the entries. Unreadable consent records, missing sequence numbers, a head count
-/// beyond the last record, entries the store could not decrypt, or an unreadable or newer
-/// schema all make the ledger distrust every grant recorded before them (see
-/// `derive_state`): consent falls back to not granted. Unreadable event pages are reported
-/// and skipped; everything readable is kept as it is.
+/// The schema marker: `Some(version)`, `None` if unreadable.
+fn marker(entries: &[(String, Vec<u8>)]) -> Option<Option<u32>> {
+    let (_, bytes) = entries.iter().find(|(k, _)| k == SCHEMA_KEY)?;
+    Some(number(bytes))
+}
+
+/// Reads the entries. Unreadable consent records, missing sequence numbers, entries the
+/// store could not decrypt, records that are not the ones the head lists (put back from an
+/// earlier moment, or deleted: see `store::fresh`), or an unreadable or newer schema all
+/// make the ledger distrust every grant recorded before them (see `derive_state`): consent
+/// falls back to not granted. Unreadable event pages and records put back are reported and
+/// skipped; everything readable is kept as it is.
 pub(super) fn read(entries: Vec<(String, Vec<u8>)>) -> Loaded {
+    let marked = marker(&entries);
+    let legacy = marked == Some(Some(LEGACY_SCHEMA));
+    // A newer schema is only reported (read-only, consent off): its records are read as
+    // they are, never checked against a head whose format may have changed.
+    let newer = matches!(marked, Some(Some(v)) if v > SCHEMA_VERSION);
+    let head = entries
+        .iter()
+        .find(|(k, _)| k == HEAD_KEY)
+        .map(|(_, bytes)| fresh::read_head(bytes));
     let mut l = Loaded {
         ledger: Ledger::default(),
+        consent_seqs: Vec::new(),
+        tags: Tags::new(),
+        legacy: legacy.then(Vec::new),
         views: SortedMap::new(),
         next_seq: 0,
         log: EventLog::default(),
@@ -79,13 +109,53 @@ pub(super) fn read(entries: Vec<(String, Vec<u8>)>) -> Loaded {
         problems: Vec::new(),
     };
     let mut distrust_all = false;
-    let mut head: Option<u64> = None;
+    let mut count: Option<u64> = None;
     let mut consent: Vec<(u64, Result<ConsentRecord, String>)> = Vec::new();
+    let mut not_fresh: Vec<String> = Vec::new();
+    match head {
+        Some(Some(tags)) if !legacy => l.tags = tags,
+        Some(_) if !newer => {
+            l.problems.push(
+                "the list of stored records is unreadable or out of place; consent is off until given again"
+                    .into(),
+            );
+            distrust_all = true;
+        }
+        _ => {}
+    }
+    let mut seen = SortedSet::new();
 
-    for (key, bytes) in entries {
+    for (key, value) in entries {
+        if key == HEAD_KEY {
+            continue;
+        }
+        let bytes: &[u8] = if key == SCHEMA_KEY || key.starts_with(UNREADABLE_PREFIX) || newer {
+            &value
+        } else if legacy {
+            if key != CONSENT_HEAD_KEY {
+                if let Some(records) = l.legacy.as_mut() {
+                    records.push((key.clone(), value.clone()));
+                }
+            }
+            &value
+        } else {
+            seen.insert(key.clone());
+            match fresh::untag(&l.tags, &key, &value) {
+                Some(bytes) => bytes,
+                None => {
+                    // Put back from an earlier moment, or never listed: not used, and
+                    // deleted by the user's next decision like any unreadable record.
+                    if let Some(seq) = key.strip_prefix(CONSENT_PREFIX) {
+                        consent.extend(seq.parse().ok().map(|s| (s, Err("stale".to_owned()))));
+                    }
+                    not_fresh.push(key);
+                    continue;
+                }
+            }
+        };
         if key == SCHEMA_KEY {
             l.schema_written = true;
-            match number::<u32>(&bytes) {
+            match number::<u32>(bytes) {
                 Some(v) if v <= SCHEMA_VERSION => {}
                 Some(v) => {
                     l.problems.push(format!(
@@ -121,28 +191,28 @@ pub(super) fn read(entries: Vec<(String, Vec<u8>)>) -> Loaded {
             l.unreadable.push(key);
             distrust_all = true;
         } else if key == CONSENT_HEAD_KEY {
-            head = number(&bytes);
-            if head.is_none() {
+            count = number(bytes);
+            if count.is_none() {
                 l.problems
                     .push("the consent record count is unreadable".into());
                 distrust_all = true;
             }
         } else if key == VIEWS_KEY {
-            match read_views(&bytes) {
+            match read_views(bytes) {
                 Some(v) => l.views = v,
                 None => l
                     .problems
                     .push("the notice-view log is unreadable and was reset".into()),
             }
         } else if key == BLOCKS_KEY {
-            match read_blocks(&bytes) {
+            match read_blocks(bytes) {
                 Some(b) => l.blocks = b,
                 None => l
                     .problems
                     .push("the list of blocked features is unreadable".into()),
             }
         } else if key == super::BUDGET_KEY {
-            match read_budget(&bytes) {
+            match read_budget(bytes) {
                 Some(b) => l.budget = b,
                 None => {
                     // Fail closed: an unreadable budget counts as spent for its period.
@@ -156,15 +226,15 @@ pub(super) fn read(entries: Vec<(String, Vec<u8>)>) -> Loaded {
                 }
             }
         } else if key == NEXT_EVENT_KEY {
-            l.next_event_id = number(&bytes).unwrap_or(0);
+            l.next_event_id = number(bytes).unwrap_or(0);
         } else if let Some(rest) = key.strip_prefix("events/") {
-            read_page(&mut l, &key, rest, &bytes);
+            read_page(&mut l, &key, rest, bytes);
         } else if let Some(seq) = key.strip_prefix(CONSENT_PREFIX) {
             let Some(seq) = seq.parse::<u64>().ok() else {
                 l.problems.push(format!("unexpected consent key {key}"));
                 continue;
             };
-            let record = json(&bytes)
+            let record = json(bytes)
                 .ok_or_else(|| "not JSON".to_owned())
                 .and_then(|v| parse_record(&v, &key).map_err(|e| e.to_string()));
             if record.is_err() {
@@ -175,6 +245,31 @@ pub(super) fn read(entries: Vec<(String, Vec<u8>)>) -> Loaded {
         }
     }
 
+    // What the head lists but storage lacks: deleted (the last consent record, say).
+    for key in l
+        .tags
+        .keys()
+        .filter(|k| !newer && !seen.contains(k.as_str()))
+    {
+        if let Some(seq) = key.strip_prefix(CONSENT_PREFIX) {
+            consent.extend(seq.parse().ok().map(|s| (s, Err("missing".to_owned()))));
+        }
+        not_fresh.push(key.clone());
+    }
+    if marked.is_none() && !l.tags.is_empty() {
+        // The head lists records but the schema marker, written with the first, is gone.
+        not_fresh.push(SCHEMA_KEY.to_owned());
+    }
+    if !not_fresh.is_empty() {
+        crate::sort::sort(&mut not_fresh);
+        l.problems.push(format!(
+            "stored records are not the ones last written (put back from an earlier moment, or deleted): {}; consent is off until given again, and records put back are not used",
+            not_fresh.join(", ")
+        ));
+        l.unreadable.extend(not_fresh);
+        distrust_all = true;
+    }
+
     crate::sort::sort_by_key(&mut consent, |(seq, _)| *seq);
     let mut expected = 0;
     let mut entries = Vec::with_capacity(consent.len());
@@ -182,17 +277,26 @@ pub(super) fn read(entries: Vec<(String, Vec<u8>)>) -> Loaded {
         if seq != expected {
             entries.push(Err("missing".to_owned()));
         }
+        if record.is_ok() {
+            l.consent_seqs.push(seq);
+        }
         entries.push(record);
         expected = seq + 1;
     }
-    if head.is_some_and(|h| h > expected) {
+    if let Some(count) = count.filter(|&c| c > expected) {
+        // Schema 1 counted its consent records: those beyond the last one are missing, and
+        // stay so (listed, never written) once the storage is rewritten as schema 2.
         distrust_all = true;
+        for seq in expected..count.min(expected + 1000) {
+            l.tags.insert(consent_key(seq), NEVER_WRITTEN);
+            l.unreadable.push(consent_key(seq));
+        }
     }
     if distrust_all {
         entries.push(Err("distrusted".to_owned()));
     }
     l.ledger = Ledger::from_entries(entries);
-    l.next_seq = expected.max(head.unwrap_or(0));
+    l.next_seq = expected.max(count.unwrap_or(0));
     l
 }
 

@@ -1,0 +1,166 @@
+//! Freshness: every stored value is bound to the commit that wrote it, so a record put back
+//! from an earlier moment, or deleted, is detected at open.
+//!
+//! Each commit gets a random tag. Every value the core writes starts with the tag of the
+//! commit that wrote it (8 bytes, little-endian), and the head ([`HEAD_KEY`]), rewritten by
+//! every commit, lists each stored key with the tag it must carry. At open a value whose tag
+//! differs from the head's (an older ciphertext put back), a key the head doesn't list (a
+//! deleted record put back) and a key the head lists but storage lacks are all detected. An
+//! old head put back next to newer records disagrees with them in the same way. Only a
+//! rollback of everything to one earlier moment goes unseen.
+//!
+//! Tags are random, not counters: nothing stored tells how many commits there were. The
+//! schema marker and the head itself carry no tag (the marker must stay readable by every
+//! version; the head is what tags are checked against).
+
+use super::{WriteBatch, WriteOp, SCHEMA_KEY};
+use crate::sorted::SortedMap;
+
+/// Key of the head: every stored key with the tag of the commit that last wrote it (JSON).
+pub const HEAD_KEY: &str = "meta/head";
+
+/// The tags the head lists, by key.
+pub type Tags = SortedMap<String, i64>;
+
+/// Bytes of a tag at the start of every tagged value.
+pub const TAG_LEN: usize = 8;
+
+/// The tag a key is listed with when it must exist but no value can carry it (a record the
+/// head of an older schema counted but storage lacks): it stays missing until deleted.
+pub const NEVER_WRITTEN: i64 = 0;
+
+/// Whether `key` carries a tag (everything but the schema marker and the head).
+pub fn is_tagged(key: &str) -> bool {
+    key != SCHEMA_KEY && key != HEAD_KEY
+}
+
+/// A fresh random commit tag (never [`NEVER_WRITTEN`]).
+pub fn new_tag() -> i64 {
+    let mut bytes = [0u8; TAG_LEN];
+    if getrandom::fill(&mut bytes).is_err() {
+        // Only where no secure source exists (no persistent store either): unique in-process.
+        use std::sync::atomic::{AtomicI64, Ordering};
+        static NEXT: AtomicI64 = AtomicI64::new(1);
+        return NEXT.fetch_add(1, Ordering::Relaxed);
+    }
+    match i64::from_le_bytes(bytes) {
+        NEVER_WRITTEN => 1,
+        tag => tag,
+    }
+}
+
+/// `batch` as it is to be stored: each put value prefixed with `tag`, and the head updated
+/// in `tags` and written last (deleted when nothing is left to list). An empty batch stays
+/// empty.
+pub fn tag_batch(batch: WriteBatch, tags: &mut Tags, tag: i64) -> WriteBatch {
+    if batch.is_empty() {
+        return batch;
+    }
+    let mut out = WriteBatch::default();
+    let mut cleared = false;
+    for op in batch.ops {
+        match op {
+            WriteOp::Put(key, value) if is_tagged(&key) => {
+                let mut tagged = Vec::with_capacity(TAG_LEN + value.len());
+                tagged.extend_from_slice(&tag.to_le_bytes());
+                tagged.extend_from_slice(&value);
+                tags.insert(key.clone(), tag);
+                out.put(key, tagged);
+            }
+            WriteOp::Put(key, value) => out.put(key, value),
+            WriteOp::Delete(key) => {
+                tags.remove(key.as_str());
+                out.delete(key);
+            }
+            WriteOp::DeletePrefix(prefix) => {
+                tags.retain(|k, _| !k.starts_with(prefix.as_str()));
+                out.delete_prefix(prefix);
+            }
+            WriteOp::Clear => {
+                tags.clear();
+                cleared = true;
+                out.ops.push(WriteOp::Clear);
+            }
+        }
+    }
+    if !tags.is_empty() {
+        out.put(HEAD_KEY, serde_json::to_vec(&*tags).unwrap_or_default());
+    } else if !cleared {
+        out.delete(HEAD_KEY);
+    }
+    out
+}
+
+/// The head's tags, or `None` if it is unreadable.
+pub fn read_head(bytes: &[u8]) -> Option<Tags> {
+    let mut tags = Tags::new();
+    let value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    for (key, tag) in value.as_object()? {
+        tags.insert(key.clone(), tag.as_i64()?);
+    }
+    Some(tags)
+}
+
+/// The value of a tagged record if it carries the tag the head lists for `key`.
+pub fn untag<'a>(tags: &Tags, key: &str, value: &'a [u8]) -> Option<&'a [u8]> {
+    let (tag, rest) = value.split_first_chunk::<TAG_LEN>()?;
+    (tags.get(key) == Some(&i64::from_le_bytes(*tag))).then_some(rest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_every_value_and_lists_it_in_the_head() {
+        let mut tags = Tags::new();
+        let mut b = WriteBatch::default();
+        b.put("events/a/1", b"[1]".to_vec());
+        b.put(SCHEMA_KEY, b"2".to_vec());
+        let out = tag_batch(b, &mut tags, 7);
+        let WriteOp::Put(_, tagged) = &out.ops[0] else {
+            panic!("a put")
+        };
+        assert_eq!(untag(&tags, "events/a/1", tagged), Some(&b"[1]"[..]));
+        assert_eq!(out.ops[1], WriteOp::Put(SCHEMA_KEY.into(), b"2".to_vec()));
+        let WriteOp::Put(head, listed) = &out.ops[2] else {
+            panic!("the head")
+        };
+        assert_eq!(head, HEAD_KEY);
+        assert_eq!(read_head(listed), Some(tags.clone()));
+        // An older value of the same key no longer matches once the key is rewritten.
+        let mut again = WriteBatch::default();
+        again.put("events/a/1", b"[2]".to_vec());
+        tag_batch(again, &mut tags, 8);
+        assert_eq!(untag(&tags, "events/a/1", tagged), None);
+    }
+
+    #[test]
+    fn deletions_leave_the_head_and_an_empty_head_is_deleted() {
+        let mut tags = Tags::new();
+        let mut b = WriteBatch::default();
+        b.put("events/a/1", vec![1]);
+        b.put("blocks", vec![2]);
+        tag_batch(b, &mut tags, 3);
+        let mut d = WriteBatch::default();
+        d.delete_prefix("events/");
+        let out = tag_batch(d, &mut tags, 4);
+        assert_eq!(tags.keys().collect::<Vec<_>>(), ["blocks"]);
+        assert!(matches!(&out.ops[1], WriteOp::Put(k, _) if k == HEAD_KEY));
+        let mut last = WriteBatch::default();
+        last.delete("blocks");
+        let out = tag_batch(last, &mut tags, 5);
+        assert_eq!(out.ops[1], WriteOp::Delete(HEAD_KEY.into()));
+        let mut clear = WriteBatch::default();
+        clear.ops.push(WriteOp::Clear);
+        assert_eq!(tag_batch(clear, &mut tags, 6).ops, [WriteOp::Clear]);
+        assert!(tag_batch(WriteBatch::default(), &mut tags, 7).is_empty());
+    }
+
+    #[test]
+    fn tags_are_random_and_never_the_reserved_one() {
+        let (a, b) = (new_tag(), new_tag());
+        assert_ne!(a, b);
+        assert_ne!(a, NEVER_WRITTEN);
+    }
+}
