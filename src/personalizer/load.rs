@@ -46,14 +46,6 @@ fn json(bytes: &[u8]) -> Option<Value> {
     serde_json::from_slice(bytes).ok()
 }
 
-fn read_views(bytes: &[u8]) -> Option<SortedMap<String, Millis>> {
-    let mut views = SortedMap::new();
-    for (module, at) in json(bytes)?.as_object()? {
-        views.insert(module.clone(), at.as_i64()?);
-    }
-    Some(views)
-}
-
 fn read_blocks(bytes: &[u8]) -> Option<SortedSet<String>> {
     let mut blocks = SortedSet::new();
     for feature in json(bytes)?.as_array()? {
@@ -123,7 +115,8 @@ pub(super) fn read(entries: Vec<(String, Vec<u8>)>) -> Loaded {
         }
         _ => {}
     }
-    let mut seen = SortedSet::new();
+    // What the head lists and storage has not shown yet; what is left at the end is missing.
+    let mut missing = if newer { Tags::new() } else { l.tags.clone() };
 
     for (key, value) in entries {
         if key == HEAD_KEY {
@@ -139,15 +132,12 @@ pub(super) fn read(entries: Vec<(String, Vec<u8>)>) -> Loaded {
             }
             &value
         } else {
-            seen.insert(key.clone());
+            missing.remove(key.as_str());
             match fresh::untag(&l.tags, &key, &value) {
                 Some(bytes) => bytes,
                 None => {
                     // Put back from an earlier moment, or never listed: not used, and
                     // deleted by the user's next decision like any unreadable record.
-                    if let Some(seq) = key.strip_prefix(CONSENT_PREFIX) {
-                        consent.extend(seq.parse().ok().map(|s| (s, Err("stale".to_owned()))));
-                    }
                     not_fresh.push(key);
                     continue;
                 }
@@ -198,7 +188,7 @@ pub(super) fn read(entries: Vec<(String, Vec<u8>)>) -> Loaded {
                 distrust_all = true;
             }
         } else if key == VIEWS_KEY {
-            match read_views(bytes) {
+            match fresh::read_head(bytes) {
                 Some(v) => l.views = v,
                 None => l
                     .problems
@@ -246,27 +236,25 @@ pub(super) fn read(entries: Vec<(String, Vec<u8>)>) -> Loaded {
     }
 
     // What the head lists but storage lacks: deleted (the last consent record, say).
-    for key in l
-        .tags
-        .keys()
-        .filter(|k| !newer && !seen.contains(k.as_str()))
-    {
-        if let Some(seq) = key.strip_prefix(CONSENT_PREFIX) {
-            consent.extend(seq.parse().ok().map(|s| (s, Err("missing".to_owned()))));
+    not_fresh.extend(missing.into_iter().map(|(key, _)| key));
+    // The head lists records but the schema marker, written with the first, is gone (the
+    // next write puts it back).
+    let unmarked = marked.is_none() && !l.tags.is_empty();
+    if unmarked || !not_fresh.is_empty() {
+        l.problems.push(
+            "stored records are not the ones last written (put back from an earlier moment, or deleted): consent is off until given again, and records put back are not used"
+                .into(),
+        );
+        for key in not_fresh {
+            // A consent record's position stays a gap, and its number is never reused.
+            if let Some(seq) = key
+                .strip_prefix(CONSENT_PREFIX)
+                .and_then(|s| s.parse().ok())
+            {
+                consent.push((seq, Err("not fresh".to_owned())));
+            }
+            l.unreadable.push(key);
         }
-        not_fresh.push(key.clone());
-    }
-    if marked.is_none() && !l.tags.is_empty() {
-        // The head lists records but the schema marker, written with the first, is gone.
-        not_fresh.push(SCHEMA_KEY.to_owned());
-    }
-    if !not_fresh.is_empty() {
-        crate::sort::sort(&mut not_fresh);
-        l.problems.push(format!(
-            "stored records are not the ones last written (put back from an earlier moment, or deleted): {}; consent is off until given again, and records put back are not used",
-            not_fresh.join(", ")
-        ));
-        l.unreadable.extend(not_fresh);
         distrust_all = true;
     }
 

@@ -49,49 +49,42 @@ pub fn new_tag() -> i64 {
     }
 }
 
-/// `batch` as it is to be stored: each put value prefixed with `tag`, and the head updated
-/// in `tags` and written last (deleted when nothing is left to list). An empty batch stays
-/// empty.
-pub fn tag_batch(batch: WriteBatch, tags: &mut Tags, tag: i64) -> WriteBatch {
+/// Prefixes every put value of `batch` with `tag` and updates `tags` to what storage will
+/// hold once it is committed. Returns whether the head must be written (put last, by the
+/// caller); when nothing is left to list, the head's deletion is added instead (unless the
+/// batch clears everything). An empty batch stays empty.
+pub fn tag_batch(batch: &mut WriteBatch, tags: &mut Tags, tag: i64) -> bool {
     if batch.is_empty() {
-        return batch;
+        return false;
     }
-    let mut out = WriteBatch::default();
     let mut cleared = false;
-    for op in batch.ops {
+    for op in &mut batch.ops {
         match op {
-            WriteOp::Put(key, value) if is_tagged(&key) => {
-                let mut tagged = Vec::with_capacity(TAG_LEN + value.len());
-                tagged.extend_from_slice(&tag.to_le_bytes());
-                tagged.extend_from_slice(&value);
+            WriteOp::Put(key, value) if is_tagged(key) => {
+                let mut tagged = tag.to_le_bytes().to_vec();
+                tagged.append(value);
+                *value = tagged;
                 tags.insert(key.clone(), tag);
-                out.put(key, tagged);
             }
-            WriteOp::Put(key, value) => out.put(key, value),
+            WriteOp::Put(..) => {}
             WriteOp::Delete(key) => {
                 tags.remove(key.as_str());
-                out.delete(key);
             }
-            WriteOp::DeletePrefix(prefix) => {
-                tags.retain(|k, _| !k.starts_with(prefix.as_str()));
-                out.delete_prefix(prefix);
-            }
+            WriteOp::DeletePrefix(prefix) => tags.retain(|k, _| !k.starts_with(prefix.as_str())),
             WriteOp::Clear => {
                 tags.clear();
                 cleared = true;
-                out.ops.push(WriteOp::Clear);
             }
         }
     }
-    if !tags.is_empty() {
-        out.put(HEAD_KEY, serde_json::to_vec(&*tags).unwrap_or_default());
-    } else if !cleared {
-        out.delete(HEAD_KEY);
+    if tags.is_empty() && !cleared {
+        batch.delete(HEAD_KEY);
     }
-    out
+    !tags.is_empty()
 }
 
-/// The head's tags, or `None` if it is unreadable.
+/// The head's tags, or `None` if it is unreadable. (The notice-view log has the same shape,
+/// and is read by the same function.)
 pub fn read_head(bytes: &[u8]) -> Option<Tags> {
     let mut tags = Tags::new();
     let value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
@@ -111,17 +104,25 @@ pub fn untag<'a>(tags: &Tags, key: &str, value: &'a [u8]) -> Option<&'a [u8]> {
 mod tests {
     use super::*;
 
+    fn tagged(b: WriteBatch, tags: &mut Tags, tag: i64) -> WriteBatch {
+        let mut b = b;
+        if tag_batch(&mut b, tags, tag) {
+            b.put(HEAD_KEY, serde_json::to_vec(&*tags).unwrap());
+        }
+        b
+    }
+
     #[test]
     fn tags_every_value_and_lists_it_in_the_head() {
         let mut tags = Tags::new();
         let mut b = WriteBatch::default();
         b.put("events/a/1", b"[1]".to_vec());
         b.put(SCHEMA_KEY, b"2".to_vec());
-        let out = tag_batch(b, &mut tags, 7);
-        let WriteOp::Put(_, tagged) = &out.ops[0] else {
+        let out = tagged(b, &mut tags, 7);
+        let WriteOp::Put(_, value) = &out.ops[0] else {
             panic!("a put")
         };
-        assert_eq!(untag(&tags, "events/a/1", tagged), Some(&b"[1]"[..]));
+        assert_eq!(untag(&tags, "events/a/1", value), Some(&b"[1]"[..]));
         assert_eq!(out.ops[1], WriteOp::Put(SCHEMA_KEY.into(), b"2".to_vec()));
         let WriteOp::Put(head, listed) = &out.ops[2] else {
             panic!("the head")
@@ -131,8 +132,8 @@ mod tests {
         // An older value of the same key no longer matches once the key is rewritten.
         let mut again = WriteBatch::default();
         again.put("events/a/1", b"[2]".to_vec());
-        tag_batch(again, &mut tags, 8);
-        assert_eq!(untag(&tags, "events/a/1", tagged), None);
+        tagged(again, &mut tags, 8);
+        assert_eq!(untag(&tags, "events/a/1", value), None);
     }
 
     #[test]
@@ -141,20 +142,20 @@ mod tests {
         let mut b = WriteBatch::default();
         b.put("events/a/1", vec![1]);
         b.put("blocks", vec![2]);
-        tag_batch(b, &mut tags, 3);
+        tagged(b, &mut tags, 3);
         let mut d = WriteBatch::default();
         d.delete_prefix("events/");
-        let out = tag_batch(d, &mut tags, 4);
+        let out = tagged(d, &mut tags, 4);
         assert_eq!(tags.keys().collect::<Vec<_>>(), ["blocks"]);
         assert!(matches!(&out.ops[1], WriteOp::Put(k, _) if k == HEAD_KEY));
         let mut last = WriteBatch::default();
         last.delete("blocks");
-        let out = tag_batch(last, &mut tags, 5);
+        let out = tagged(last, &mut tags, 5);
         assert_eq!(out.ops[1], WriteOp::Delete(HEAD_KEY.into()));
         let mut clear = WriteBatch::default();
         clear.ops.push(WriteOp::Clear);
-        assert_eq!(tag_batch(clear, &mut tags, 6).ops, [WriteOp::Clear]);
-        assert!(tag_batch(WriteBatch::default(), &mut tags, 7).is_empty());
+        assert_eq!(tagged(clear, &mut tags, 6).ops, [WriteOp::Clear]);
+        assert!(tagged(WriteBatch::default(), &mut tags, 7).is_empty());
     }
 
     #[test]
