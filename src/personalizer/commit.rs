@@ -6,7 +6,7 @@ use super::plan::{json, Effect, Pending};
 use super::Personalizer;
 use crate::error::StoreError;
 use crate::store::fresh::{new_tag, tag_batch, Tags};
-use crate::store::{Store, WriteBatch, WriteOp, HEAD_KEY};
+use crate::store::{Store, WriteBatch, HEAD_KEY};
 
 /// A plan ready to commit: first `erasure` (when not empty), then `batch`.
 #[derive(Debug)]
@@ -22,8 +22,7 @@ pub struct Sealed {
     effects: Vec<Effect>,
 }
 
-const OWED_ERASED: &str = "a withdrawal of consent is in force but could not be stored: the data it erases is deleted, and so is the grant it withdraws, so that storage reads as not granted; the withdrawal is written with the next change";
-const OWED_UNERASED: &str = "a withdrawal of consent is in force but could not be stored: the data it erases is no longer used but still stored; both are written with the next change";
+const OWED: &str = "a withdrawal of consent is in force but could not be stored yet; it is stored with the next change";
 
 impl Personalizer {
     /// Seals a plan for commit: a fresh commit tag on every value it writes, the head
@@ -65,14 +64,6 @@ impl Personalizer {
         if stored.is_err() && erasure.is_empty() {
             return stored;
         }
-        // A key written again holds a fresh value: no longer one to delete as unreadable.
-        let written = |k: &String| {
-            batch
-                .ops
-                .iter()
-                .any(|op| matches!(op, WriteOp::Put(p, _) if p == k))
-        };
-        self.unreadable.retain(|k| !written(k));
         self.tags = tags;
         self.apply_effects(effects);
         self.owed = stored.is_err().then(|| {
@@ -82,7 +73,7 @@ impl Personalizer {
                 erasure
             };
             owed.ops.extend(batch.ops);
-            (owed, if erased { OWED_ERASED } else { OWED_UNERASED })
+            (owed, OWED)
         });
         if erased {
             Ok(())

@@ -74,7 +74,7 @@ fn marker(entries: &[(String, Vec<u8>)]) -> Option<Option<u32>> {
 /// make the ledger distrust every grant recorded before them (see `derive_state`): consent
 /// falls back to not granted. Unreadable event pages and records put back are reported and
 /// skipped; everything readable is kept as it is.
-pub(super) fn read(entries: Vec<(String, Vec<u8>)>) -> Loaded {
+pub(super) fn read(mut entries: Vec<(String, Vec<u8>)>) -> Loaded {
     let marked = marker(&entries);
     let legacy = marked == Some(Some(LEGACY_SCHEMA));
     // A newer schema is only reported (read-only, consent off): its records are read as
@@ -103,46 +103,33 @@ pub(super) fn read(entries: Vec<(String, Vec<u8>)>) -> Loaded {
     let mut distrust_all = false;
     let mut count: Option<u64> = None;
     let mut consent: Vec<(u64, Result<ConsentRecord, String>)> = Vec::new();
-    let mut not_fresh: Vec<String> = Vec::new();
     match head {
         Some(Some(tags)) if !legacy => l.tags = tags,
         Some(_) if !newer => {
             l.problems.push(
-                "the list of stored records is unreadable or out of place; consent is off until given again"
+                "stored records can't be checked (their list is unreadable); consent is off until given again"
                     .into(),
             );
             distrust_all = true;
         }
         _ => {}
     }
-    // What the head lists and storage has not shown yet; what is left at the end is missing.
-    let mut missing = if newer { Tags::new() } else { l.tags.clone() };
+    let not_fresh = match legacy || newer {
+        true => Vec::new(),
+        false => fresh::check(&mut entries, &l.tags),
+    };
+    if let Some(records) = l.legacy.as_mut() {
+        let keep = |k: &str| fresh::is_tagged(k) && k != CONSENT_HEAD_KEY;
+        records.extend(
+            entries
+                .iter()
+                .filter(|(k, _)| keep(k) && !k.starts_with(UNREADABLE_PREFIX))
+                .cloned(),
+        );
+    }
 
     for (key, value) in entries {
-        if key == HEAD_KEY {
-            continue;
-        }
-        let bytes: &[u8] = if key == SCHEMA_KEY || key.starts_with(UNREADABLE_PREFIX) || newer {
-            &value
-        } else if legacy {
-            if key != CONSENT_HEAD_KEY {
-                if let Some(records) = l.legacy.as_mut() {
-                    records.push((key.clone(), value.clone()));
-                }
-            }
-            &value
-        } else {
-            missing.remove(key.as_str());
-            match fresh::untag(&l.tags, &key, &value) {
-                Some(bytes) => bytes,
-                None => {
-                    // Put back from an earlier moment, or never listed: not used, and
-                    // deleted by the user's next decision like any unreadable record.
-                    not_fresh.push(key);
-                    continue;
-                }
-            }
-        };
+        let bytes = value.as_slice();
         if key == SCHEMA_KEY {
             l.schema_written = true;
             match number::<u32>(bytes) {
@@ -235,14 +222,12 @@ pub(super) fn read(entries: Vec<(String, Vec<u8>)>) -> Loaded {
         }
     }
 
-    // What the head lists but storage lacks: deleted (the last consent record, say).
-    not_fresh.extend(missing.into_iter().map(|(key, _)| key));
     // The head lists records but the schema marker, written with the first, is gone (the
     // next write puts it back).
     let unmarked = marked.is_none() && !l.tags.is_empty();
     if unmarked || !not_fresh.is_empty() {
         l.problems.push(
-            "stored records are not the ones last written (put back from an earlier moment, or deleted): consent is off until given again, and records put back are not used"
+            "stored records are not the ones last written (put back, or deleted); consent is off until given again"
                 .into(),
         );
         for key in not_fresh {

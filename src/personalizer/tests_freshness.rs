@@ -262,7 +262,7 @@ fn a_revoke_whose_erasure_fails_is_off_in_memory_and_retried() {
     assert_eq!(state(&p, "topics"), NotGranted);
     assert!(p.events().is_empty());
     assert!(s.keys().any(|k| k.starts_with("events/")), "still stored");
-    assert!(p.health().problems[0].contains("still stored"));
+    assert!(p.health().problems[0].contains("could not be stored"));
     let plan = p.plan_notice_viewed(&["health".into()], T0 + 2).unwrap();
     p.commit(&mut s, plan).unwrap();
     assert!(!s.keys().any(|k| k.starts_with("events/")));

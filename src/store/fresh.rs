@@ -13,7 +13,7 @@
 //! schema marker and the head itself carry no tag (the marker must stay readable by every
 //! version; the head is what tags are checked against).
 
-use super::{WriteBatch, WriteOp, SCHEMA_KEY};
+use super::{WriteBatch, WriteOp, SCHEMA_KEY, UNREADABLE_PREFIX};
 use crate::sorted::SortedMap;
 
 /// Key of the head: every stored key with the tag of the commit that last wrote it (JSON).
@@ -34,19 +34,13 @@ pub fn is_tagged(key: &str) -> bool {
     key != SCHEMA_KEY && key != HEAD_KEY
 }
 
-/// A fresh random commit tag (never [`NEVER_WRITTEN`]).
+/// A fresh random commit tag (63 random bits; never [`NEVER_WRITTEN`]). Where the platform
+/// has no secure random source there is no persistent store either (IndexedDB needs
+/// WebCrypto), and in-memory storage can't be put back.
 pub fn new_tag() -> i64 {
     let mut bytes = [0u8; TAG_LEN];
-    if getrandom::fill(&mut bytes).is_err() {
-        // Only where no secure source exists (no persistent store either): unique in-process.
-        use std::sync::atomic::{AtomicI64, Ordering};
-        static NEXT: AtomicI64 = AtomicI64::new(1);
-        return NEXT.fetch_add(1, Ordering::Relaxed);
-    }
-    match i64::from_le_bytes(bytes) {
-        NEVER_WRITTEN => 1,
-        tag => tag,
-    }
+    let _ = getrandom::fill(&mut bytes);
+    i64::from_le_bytes(bytes) | 1
 }
 
 /// Prefixes every put value of `batch` with `tag` and updates `tags` to what storage will
@@ -92,6 +86,33 @@ pub fn read_head(bytes: &[u8]) -> Option<Tags> {
         tags.insert(key.clone(), tag.as_i64()?);
     }
     Some(tags)
+}
+
+/// Checks stored `entries` (sorted by key) against the head's `tags`: strips the tag from
+/// every value that carries the one the head lists, and takes out the others (put back from
+/// an earlier moment, or not listed at all). Returns the keys taken out and those the head
+/// lists but storage lacks, in order. Entries a store could not decrypt pass as they are.
+pub fn check(entries: &mut Vec<(String, Vec<u8>)>, tags: &Tags) -> Vec<String> {
+    let mut bad = Vec::new();
+    let mut listed = tags.keys().peekable();
+    entries.retain_mut(|(key, value)| {
+        // Both are sorted: what the head lists before this key is missing.
+        while let Some(gone) = listed.next_if(|l| l.as_str() < key.as_str()) {
+            bad.push(gone.clone());
+        }
+        listed.next_if(|l| *l == key);
+        if !is_tagged(key) || key.starts_with(UNREADABLE_PREFIX) {
+            return true;
+        }
+        let fresh = untag(tags, key, value).is_some();
+        match fresh {
+            true => drop(value.drain(..TAG_LEN)),
+            false => bad.push(key.clone()),
+        }
+        fresh
+    });
+    bad.extend(listed.cloned());
+    bad
 }
 
 /// The value of a tagged record if it carries the tag the head lists for `key`.
@@ -156,6 +177,39 @@ mod tests {
         clear.ops.push(WriteOp::Clear);
         assert_eq!(tagged(clear, &mut tags, 6).ops, [WriteOp::Clear]);
         assert!(tagged(WriteBatch::default(), &mut tags, 7).is_empty());
+    }
+
+    #[test]
+    fn check_strips_fresh_values_and_names_the_rest() {
+        let mut tags = Tags::new();
+        let mut b = WriteBatch::default();
+        b.put("a", vec![1]);
+        b.put("c", vec![3]);
+        b.put("d", vec![4]);
+        let old = tagged(b, &mut tags, 1);
+        let mut b = WriteBatch::default();
+        b.put("c", vec![30]);
+        b.put("e", vec![5]);
+        let new = tagged(b, &mut tags, 2);
+        let value = |batch: &WriteBatch, i: usize| match &batch.ops[i] {
+            WriteOp::Put(k, v) => (k.clone(), v.clone()),
+            _ => panic!("a put"),
+        };
+        // "a" fresh, "b" never listed, "c" put back from before, "d" and "e" missing.
+        let mut entries = vec![
+            value(&old, 0),
+            ("b".into(), vec![0; 9]),
+            value(&old, 1),
+            (format!("{UNREADABLE_PREFIX}x"), vec![]),
+        ];
+        let bad = check(&mut entries, &tags);
+        assert_eq!(bad, ["b", "c", "d", "e"]);
+        let kept: Vec<_> = entries
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_slice()))
+            .collect();
+        assert_eq!(kept, [("a", &[1u8][..]), ("unreadable/x", &[][..])]);
+        let _ = new;
     }
 
     #[test]
