@@ -185,13 +185,12 @@ export class IdbStore {
   async isStale() {
     const db = await this.connection(false);
     if (!db) return this.generation !== null || this.names.size > 0;
-    const tx = db.transaction([RECORDS, META]);
-    const pending = [tx.objectStore(META).get("generation"), tx.objectStore(RECORDS).count()].map(request);
-    const [stored, count] = await Promise.all(pending);
+    const stored = await request(db.transaction(META).objectStore(META).get("generation"));
+    if (stored != null) return stored !== this.generation;
     // No generation: the database was erased, or a commit could only delete (a full disk
     // refuses even a tiny put). Between such commits records only go, so a count that
     // differs from ours means one happened.
-    return stored == null ? this.generation !== null || count !== this.names.size : stored !== this.generation;
+    return this.generation !== null || (await request(db.transaction(RECORDS).objectStore(RECORDS).count())) !== this.names.size;
   }
 
   /**
