@@ -36,7 +36,7 @@ const raw = {
   },
   async deleteMeta(ns, key) { const db = await open(ns); const tx = db.transaction('meta', 'readwrite'); tx.objectStore('meta').delete(key); await done(tx); db.close(); },
   async drop(ns) { await new Promise((ok) => { const r = indexedDB.deleteDatabase('optin:' + ns); r.onsuccess = ok; r.onerror = ok; r.onblocked = ok; }); },
-  async newer(ns) { await raw.drop(ns); const db = await open(ns, 2); db.close(); },
+  async newer(ns) { await raw.drop(ns); const db = await open(ns, 1000); db.close(); },
   async exists(ns) { return (await indexedDB.databases()).some((d) => d.name === 'optin:' + ns); },
   containsText(entries, words) {
     const hits = [];
@@ -333,25 +333,26 @@ async fn a_quota_error_fails_the_operation_and_keeps_the_state() {
 }
 
 #[wasm_bindgen_test]
-async fn erase_all_leaves_an_empty_database_without_keys() {
+async fn erase_all_deletes_the_database_with_its_keys() {
     let p = seeded("erase").await;
     ok(p.erase_all()).await;
-    assert_eq!(
-        Array::from(&call("records", &["erase".into()]).await).length(),
-        0
-    );
-    assert_eq!(
-        Array::from(&call("meta", &["erase".into()]).await).length(),
-        0,
-        "keys are gone too"
+    assert!(
+        !call("exists", &["erase".into()]).await.is_truthy(),
+        "the database itself is deleted, keys and all"
     );
     assert_eq!(state(&p, "topics"), "notGranted");
+    assert_eq!(total_events(&p), 0.0);
+    // A write creates a new one, with new keys.
     ok(p.grant("topics".into())).await;
     assert_eq!(
         Array::from(&call("meta", &["erase".into()]).await).length(),
         3,
         "new keys and generation"
     );
+    p.close().ok();
+    let again = open("erase").await;
+    assert_eq!(state(&again, "topics"), "granted");
+    assert!(health_ok(&again));
 }
 
 #[wasm_bindgen_test]

@@ -17,14 +17,11 @@ extern "C" {
     #[wasm_bindgen(static_method_of = JsStore, js_name = open, catch)]
     async fn open(namespace: &str, schema_version: u32) -> Result<JsStore, JsValue>;
 
-    #[wasm_bindgen(static_method_of = JsStore, js_name = deleteDatabase, catch)]
-    async fn delete_database(namespace: &str) -> Result<(), JsValue>;
+    #[wasm_bindgen(static_method_of = JsStore, js_name = erase, catch)]
+    async fn erase(namespace: &str, schema_version: u32) -> Result<JsStore, JsValue>;
 
-    #[wasm_bindgen(method, js_name = storedGeneration, catch)]
-    async fn stored_generation(this: &JsStore) -> Result<JsValue, JsValue>;
-
-    #[wasm_bindgen(method, getter, js_name = knownGeneration)]
-    fn known_generation(this: &JsStore) -> f64;
+    #[wasm_bindgen(method, js_name = isStale, catch)]
+    async fn is_stale(this: &JsStore) -> Result<JsValue, JsValue>;
 
     #[wasm_bindgen(method, catch)]
     async fn load(this: &JsStore, unreadable_prefix: &str) -> Result<JsValue, JsValue>;
@@ -91,15 +88,11 @@ impl IdbStore {
         }
     }
 
-    /// The write generation stored by the last writer (any tab).
-    pub async fn stored_generation(&self) -> Result<f64, StoreError> {
-        let stored = self.js.stored_generation().await.map_err(store_error)?;
-        Ok(stored.as_f64().unwrap_or(0.0))
-    }
-
-    /// The generation this instance last read or wrote.
-    pub fn known_generation(&self) -> f64 {
-        self.js.known_generation()
+    /// Whether another instance wrote or erased since this one last read or wrote (the
+    /// stored generation, a random token, is not the one this instance saw).
+    pub async fn is_stale(&self) -> Result<bool, StoreError> {
+        let stale = self.js.is_stale().await.map_err(store_error)?;
+        Ok(stale.as_bool().unwrap_or(true))
     }
 
     /// Reads and decrypts every record, sorted by key. Records that fail to decrypt
@@ -126,7 +119,8 @@ impl IdbStore {
         Ok(out)
     }
 
-    /// Commits a batch in one transaction; nothing changes if it fails.
+    /// Commits a batch in one transaction; nothing changes if it fails. A batch of one
+    /// `Clear` erases: both stores are emptied, then the database is deleted.
     pub async fn commit(&self, batch: &WriteBatch) -> Result<(), StoreError> {
         let ops: Array = batch
             .ops
@@ -151,9 +145,11 @@ impl IdbStore {
     }
 }
 
-/// Deletes the database of `namespace` entirely (for `eraseAll` on a database we can't read).
-pub async fn delete_database(namespace: &str) -> Result<(), StoreError> {
-    JsStore::delete_database(namespace)
+/// Deletes the database of `namespace` entirely (for `eraseAll` on a database we can't read);
+/// the store returned creates a new one when it first writes.
+pub async fn delete_database(namespace: &str) -> Result<IdbStore, StoreError> {
+    JsStore::erase(namespace, SCHEMA_VERSION)
         .await
+        .map(|js| IdbStore { js })
         .map_err(store_error)
 }

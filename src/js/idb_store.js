@@ -6,12 +6,16 @@
 // `[key length: u16 BE][logical key][value]` and the name and version are bound as
 // additional data, so records can't be read, renamed or swapped. Object store `meta` holds
 // the two keys, generated non-extractable (script can use them, never read them; erasing the
-// database destroys them), and a write generation (a counter, for other tabs).
+// database destroys them), and the write generation: a random token every commit writes,
+// which other tabs compare to the one they last saw (it never repeats and counts nothing).
 //
 // Each commit does all its crypto first, then opens one transaction and issues every
 // request without awaiting in between (IndexedDB commits a transaction once control returns
 // to the event loop with nothing pending), then waits for it to complete. Errors reject with
 // what IndexedDB or WebCrypto threw; idb.rs maps them.
+//
+// Erasing empties both stores in one transaction, then deletes the database. The
+// connection is opened again when needed: to write, or to read a database that exists.
 
 const RECORDS = "records";
 const META = "meta";
@@ -45,6 +49,21 @@ function factory() {
 
 const databaseName = (namespace) => `optin:${namespace}`;
 
+const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+
+/**
+ * Deletes the database of `namespace`. A connection that doesn't close (a tab frozen in the
+ * background) holds the deletion back until it does; the stores are empty by then, so this
+ * resolves at once rather than waiting for that tab.
+ */
+function deleteDatabase(namespace) {
+  return new Promise((resolve, reject) => {
+    const req = factory().deleteDatabase(databaseName(namespace));
+    req.onsuccess = req.onblocked = () => resolve();
+    req.onerror = () => reject(req.error);
+  });
+}
+
 function gcm(iv, name, version) {
   return { name: "AES-GCM", iv, additionalData: text.encode(`optin|${name}|${version}`) };
 }
@@ -60,11 +79,8 @@ async function generateKeys() {
 
 async function nameOf(keys, logical) {
   const mac = new Uint8Array(await crypto.subtle.sign("HMAC", keys.hmac, text.encode(logical)));
-  let hex = "";
-  for (const b of mac.subarray(0, 16)) hex += b.toString(16).padStart(2, "0");
-  return hex;
+  return hex(mac.subarray(0, 16));
 }
-
 async function seal(keys, name, version, logical, value) {
   const key = text.encode(logical);
   if (key.length > 0xffff) throw new Error("storage key too long");
@@ -105,13 +121,16 @@ async function unseal(keys, name, sealed, schemaVersion) {
 }
 
 export class IdbStore {
-  constructor(db, schemaVersion) {
-    this.db = db;
+  constructor(namespace, db, schemaVersion) {
+    this.namespace = namespace;
     this.schemaVersion = schemaVersion;
+    this.db = null;
+    this.attach(db);
     this.keys = null;
     /** Logical key -> database name, for every record this instance knows of. */
     this.names = new Map();
-    this.generation = 0;
+    /** The generation this instance last read or wrote; null for none (no database). */
+    this.generation = null;
   }
 
   /**
@@ -119,40 +138,59 @@ export class IdbStore {
    * "VersionError" when a newer schema wrote it.
    */
   static async open(namespace, schemaVersion) {
+    return new IdbStore(namespace, await IdbStore.connect(namespace, schemaVersion), schemaVersion);
+  }
+
+  static async connect(namespace, schemaVersion) {
     const req = factory().open(databaseName(namespace), schemaVersion);
     req.onupgradeneeded = () => {
-      // Migrations go here, keyed on the old version; version 1 creates the stores.
+      // Version 1 created the stores; version 2 changed only the records, which the core
+      // upgrades. Later migrations go here, keyed on the old version.
       const db = req.result;
       for (const store of [RECORDS, META]) {
         if (!db.objectStoreNames.contains(store)) db.createObjectStore(store);
       }
     };
-    const db = await request(req);
-    // Another tab upgrading the schema must not be blocked by us: step aside.
-    db.onversionchange = () => db.close();
-    return new IdbStore(db, schemaVersion);
+    return request(req);
   }
 
-  /** Deletes the database of `namespace` entirely. */
-  static async deleteDatabase(namespace) {
-    await request(factory().deleteDatabase(databaseName(namespace)));
+  /** Deletes the database of `namespace` entirely; the store returned opens a new one when it writes. */
+  static async erase(namespace, schemaVersion) {
+    await deleteDatabase(namespace);
+    return new IdbStore(namespace, null, schemaVersion);
   }
 
-  transaction(mode) {
-    const tx = this.db.transaction([RECORDS, META], mode);
-    return [tx, tx.objectStore(RECORDS), tx.objectStore(META)];
+  attach(db) {
+    this.db = db;
+    if (!db) return;
+    // Another tab deleting or upgrading the database must not be blocked by us: step aside,
+    // and open it again when next needed.
+    db.onversionchange = db.onclose = () => {
+      db.close();
+      if (this.db === db) this.db = null;
+    };
   }
 
-  /** The write generation stored by the last writer (any tab). */
-  async storedGeneration() {
-    const [, , meta] = this.transaction("readonly");
-    const value = await request(meta.get("generation"));
-    return typeof value === "number" ? value : 0;
+  /** The open connection, opened again if it was closed; null if `create` is false and the database is gone. */
+  async connection(create) {
+    if (!this.db) {
+      const list = !create && (await factory().databases?.());
+      if (list && !list.some((d) => d.name === databaseName(this.namespace))) return null;
+      this.attach(await IdbStore.connect(this.namespace, this.schemaVersion));
+    }
+    return this.db;
   }
 
-  /** The generation this instance last read or wrote. */
-  get knownGeneration() {
-    return this.generation;
+  /** Whether another instance wrote (or erased) since this one last read or wrote. */
+  async isStale() {
+    const db = await this.connection(false);
+    if (!db) return this.generation !== null || this.names.size > 0;
+    const stored = await request(db.transaction(META).objectStore(META).get("generation"));
+    if (stored != null) return stored !== this.generation;
+    // No generation: the database was erased, or a commit could only delete (a full disk
+    // refuses even a tiny put). Between such commits records only go, so a count that
+    // differs from ours means one happened.
+    return this.generation !== null || (await request(db.transaction(RECORDS).objectStore(RECORDS).count())) !== this.names.size;
   }
 
   /**
@@ -160,87 +198,82 @@ export class IdbStore {
    * decrypt (tampered, or written under a key that is gone) comes as `[prefix + name, empty]`.
    */
   async load(unreadablePrefix) {
-    const [, records, meta] = this.transaction("readonly");
-    // Every request is issued, and its handlers attached, before the first await.
-    const pending = [records.getAllKeys(), records.getAll(), meta.get("aes"), meta.get("hmac"), meta.get("generation")].map(request);
-    const [names, values, aes, hmac, generation] = await Promise.all(pending);
-    const keys = aes instanceof CryptoKey && hmac instanceof CryptoKey ? { aes, hmac } : null;
+    const db = await this.connection(false);
     const out = [];
     const known = new Map();
-    for (let i = 0; i < names.length; i++) {
-      const name = names[i];
-      if (typeof name !== "string") continue;
-      const opened = await unseal(keys, name, values[i], this.schemaVersion);
-      const entry = opened ?? [unreadablePrefix + name, new Uint8Array(0)];
-      known.set(entry[0], name);
-      out.push(entry);
+    let keys = null;
+    let generation = null;
+    if (db) {
+      const tx = db.transaction([RECORDS, META]);
+      const records = tx.objectStore(RECORDS);
+      const meta = tx.objectStore(META);
+      // Every request is issued, and its handlers attached, before the first await.
+      const pending = [records.getAllKeys(), records.getAll(), meta.get("aes"), meta.get("hmac"), meta.get("generation")].map(request);
+      const [names, values, aes, hmac, stored] = await Promise.all(pending);
+      keys = aes instanceof CryptoKey && hmac instanceof CryptoKey ? { aes, hmac } : null;
+      generation = stored ?? null;
+      for (let i = 0; i < names.length; i++) {
+        const name = names[i];
+        if (typeof name !== "string") continue;
+        const opened = await unseal(keys, name, values[i], this.schemaVersion);
+        const entry = opened ?? [unreadablePrefix + name, new Uint8Array(0)];
+        known.set(entry[0], name);
+        out.push(entry);
+      }
     }
     this.names = known;
     this.keys = keys;
-    this.generation = typeof generation === "number" ? generation : 0;
+    this.generation = generation;
     return out;
   }
 
   /**
    * Commits a batch in one transaction; nothing changes if it fails. `ops` are
-   * `["put", key, bytes]`, `["delete", key]`, `["deletePrefix", prefix]` or `["clear"]`.
+   * `["put", key, bytes]`, `["delete", key]` and `["deletePrefix", prefix]`; or `["clear"]`
+   * alone, which erases the database.
    */
   async commit(ops) {
+    if (ops.some((op) => op[0] === "clear")) return this.erase();
     // 1. Crypto first: names and ciphertexts for every put, with fresh keys if needed.
-    const clears = ops.some((op) => op[0] === "clear");
-    const puts = ops.some((op) => op[0] === "put");
     let keys = this.keys;
-    let newKeys = false;
-    if (!keys || clears) {
-      keys = puts ? await generateKeys() : null;
-      newKeys = puts;
-    }
-    const names = clears ? new Map() : new Map(this.names);
+    const puts = ops.some((op) => op[0] === "put");
+    const newKeys = !keys && puts;
+    if (newKeys) keys = await generateKeys();
+    const names = new Map(this.names);
     const requests = [];
     for (const [kind, key, value] of ops) {
       if (kind === "put") {
-        if (!keys) continue;
         const name = names.get(key) ?? (await nameOf(keys, key));
         requests.push(["put", name, await seal(keys, name, this.schemaVersion, key, value)]);
         names.set(key, name);
-      } else if (kind === "delete") {
-        const name = names.get(key);
-        if (name !== undefined) {
-          names.delete(key);
-          requests.push(["delete", name]);
-        }
-      } else if (kind === "deletePrefix") {
+      } else if (kind === "delete" || kind === "deletePrefix") {
         for (const [logical, name] of [...names]) {
-          if (logical.startsWith(key)) {
+          if (kind === "delete" ? logical === key : logical.startsWith(key)) {
             names.delete(logical);
             requests.push(["delete", name]);
           }
         }
-      } else if (kind === "clear") {
-        requests.push(["clear"]);
       }
     }
     // 2. One transaction, every request issued synchronously. Writes run under the namespace
     // lock after the stored generation was read, so the one this instance knows is current.
-    const generation = this.generation + 1;
-    const [tx, records, meta] = this.transaction("readwrite");
+    const generation = puts ? hex(crypto.getRandomValues(new Uint8Array(16))) : null;
+    const tx = (await this.connection(true)).transaction([RECORDS, META], "readwrite");
     const done = finished(tx);
     try {
+      const records = tx.objectStore(RECORDS);
+      const meta = tx.objectStore(META);
       for (const [kind, name, sealed] of requests) {
         if (kind === "put") records.put(sealed, name);
-        else if (kind === "delete") records.delete(name);
-        else {
-          records.clear();
-          meta.clear();
-        }
+        else records.delete(name);
       }
       if (newKeys) {
         meta.put(keys.aes, "aes");
         meta.put(keys.hmac, "hmac");
       }
-      // After a clear the database stays empty; a missing counter reads as 0, which other
-      // tabs see as a change.
-      if (!clears || puts) meta.put(generation, "generation");
+      // A commit that only deletes (a revoke's erasure, on a full disk) must put nothing.
+      if (puts) meta.put(generation, "generation");
+      else meta.delete("generation");
     } catch (e) {
       try {
         tx.abort();
@@ -253,13 +286,36 @@ export class IdbStore {
     await done;
     // 3. Only now does this instance believe the new state.
     this.names = names;
-    if (newKeys || clears) this.keys = puts ? keys : null;
-    this.generation = clears && !puts ? 0 : generation;
+    this.keys = keys;
+    this.generation = generation;
+  }
+
+  /**
+   * Erases everything: one transaction empties both stores (records, keys, generation), so
+   * nothing is readable even while deleting the database waits for another tab; then the
+   * database is deleted, which other tabs see as a change.
+   */
+  async erase() {
+    const db = await this.connection(false);
+    if (db) {
+      const tx = db.transaction([RECORDS, META], "readwrite");
+      const done = finished(tx);
+      tx.objectStore(RECORDS).clear();
+      tx.objectStore(META).clear();
+      await done;
+      db.close();
+    }
+    this.db = null;
+    this.keys = null;
+    this.names = new Map();
+    this.generation = null;
+    await deleteDatabase(this.namespace);
   }
 
   /** Closes the connection. */
   close() {
-    this.db.close();
+    this.db?.close();
+    this.db = null;
   }
 }
 

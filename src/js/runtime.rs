@@ -22,7 +22,7 @@ use super::tabs::{with_lock, TabChannel};
 use crate::error::StoreError;
 use crate::ids::RandomIds;
 use crate::manifest::Manifest;
-use crate::personalizer::{OpenConfig, Pending, Personalizer as Core};
+use crate::personalizer::{OpenConfig, Pending, Personalizer as Core, Sealed};
 use crate::store::{MemoryStore, Store, WriteBatch, SCHEMA_KEY, SCHEMA_VERSION};
 use crate::time::Millis;
 
@@ -143,18 +143,16 @@ impl Shared {
         let now = self.clock.now()?;
         let mut config = OpenConfig::new(self.setup.locale.clone(), self.setup.gpc, now);
         config.max_events_per_category = self.setup.max_events_per_category;
-        let (mut core, plan) = Core::open(
+        let (core, plan) = Core::open(
             self.setup.manifest.clone(),
             entries,
             config,
             Box::new(RandomIds::default()),
         );
-        if !plan.batch.is_empty() {
-            backend.commit(&plan.batch).await.map_err(to_js)?;
-        }
-        core.apply(plan);
+        // The core as read; its open plan (lapsed grants, expired data, an upgrade) goes
+        // the way of every write.
         *self.core.try_borrow_mut().map_err(|_| busy())? = Some(core);
-        Ok(())
+        self.commit_and_apply(plan.split().0).await
     }
 
     /// Runs `f` on the core. Never panics: closed or re-entrant use is an error.
@@ -227,30 +225,29 @@ impl Shared {
 
     // The part of `write` that doesn't depend on the output type, compiled once.
     async fn commit_and_apply(&self, pending: Pending<()>) -> Result<(), JsValue> {
-        if !pending.batch.is_empty() {
-            self.backend().commit(&pending.batch).await.map_err(to_js)?;
-        }
-        self.with_core(|core| {
-            core.apply(pending);
-            Ok(())
-        })?;
+        let sealed = self.with_core(|core| Ok(core.seal(pending)))?;
+        let (erased, stored) = commit_sealed(&self.backend(), &sealed).await;
+        // Something was stored: the batch, or at least a revoke's erasure.
+        let wrote =
+            stored.is_ok() && !sealed.batch.is_empty() || erased && !sealed.erasure.is_empty();
+        let settled = self.with_core(|core| core.settle(sealed, erased, stored).map_err(to_js));
         if let Some(channel) = self
             .channel
             .try_borrow()
             .ok()
             .as_deref()
             .and_then(Option::as_ref)
+            .filter(|_| wrote)
         {
             channel.tell();
         }
-        Ok(())
+        settled
     }
 
     /// With IndexedDB: if another tab wrote since we last read, reload before planning.
     async fn refresh_if_stale(&self) -> Result<(), JsValue> {
         if let Backend::Idb(db) = &*self.backend() {
-            let stored = db.stored_generation().await.map_err(to_js)?;
-            if stored != db.known_generation() {
+            if db.is_stale().await.map_err(to_js)? {
                 self.load().await?;
                 self.notify_kind("reload");
             }
@@ -261,15 +258,9 @@ impl Shared {
     /// Deletes everything, including the database and its keys.
     pub async fn erase_all(self: &Rc<Self>) -> Result<(), JsValue> {
         if matches!(*self.backend(), Backend::Newer) {
-            idb::delete_database(&self.setup.namespace)
+            let fresh = idb::delete_database(&self.setup.namespace)
                 .await
                 .map_err(to_js)?;
-            let fresh = IdbStore::open(&self.setup.namespace).await.map_err(|_| {
-                optin_error(
-                    "storage-failed",
-                    "could not recreate the database after erasing it",
-                )
-            })?;
             *self.backend.try_borrow_mut().map_err(|_| busy())? = Rc::new(Backend::Idb(fresh));
             self.listen_to_other_tabs();
             if let Ok(mut p) = self.extra_problems.try_borrow_mut() {
@@ -328,6 +319,22 @@ impl Shared {
             *core = None;
         }
     }
+}
+
+/// Commits a sealed plan: its erasure first, alone (if any), then its batch. Says whether the
+/// erasure was stored, and how the batch went.
+async fn commit_sealed(backend: &Backend, sealed: &Sealed) -> (bool, Result<(), StoreError>) {
+    let erased = match sealed.erasure.is_empty() {
+        true => Ok(()),
+        false => backend.commit(&sealed.erasure).await,
+    };
+    let was_erased = erased.is_ok();
+    let stored = match erased {
+        Err(e) => Err(e),
+        Ok(()) if sealed.batch.is_empty() => Ok(()),
+        Ok(()) => backend.commit(&sealed.batch).await,
+    };
+    (was_erased, stored)
 }
 
 fn busy() -> JsValue {

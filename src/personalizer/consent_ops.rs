@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use super::plan::{json, Builder, Effect, Pending};
-use super::{ConsentChange, Personalizer, CONSENT_HEAD_KEY};
+use super::{ConsentChange, Personalizer};
 use crate::consent::{
     orphaned_categories, parse_records, plan_merge, ConsentEvent, ConsentRecord, ConsentState,
     ImportSummary, MergeContext, Method,
@@ -29,7 +29,9 @@ impl Personalizer {
         module: &str,
         now: Millis,
     ) -> Result<Pending<ConsentChange>, ConsentError> {
-        self.plan_decision(module, ConsentEvent::Withdrawn, now)
+        let mut plan = self.plan_decision(module, ConsentEvent::Withdrawn, now)?;
+        self.erase_first(&mut plan, module);
+        Ok(plan)
     }
 
     fn plan_decision(
@@ -157,8 +159,7 @@ impl Personalizer {
         let mut b = Builder::default();
         let mut changes = Vec::with_capacity(all.len());
         let mut ledger = self.ledger.clone();
-        let mut seq = self.next_seq;
-        for record in &all {
+        for (seq, record) in (self.next_seq..).zip(&all) {
             let mut before = ledger.states(&self.manifest, &self.notices, now);
             if record.method == Method::System {
                 // A lapsing grant was in force until this record says otherwise.
@@ -168,7 +169,6 @@ impl Personalizer {
             let after = ledger.states(&self.manifest, &self.notices, now);
             let erased = orphaned_categories(&self.manifest, &before, &after);
             b.batch.put(consent_key(seq), json(record));
-            seq += 1;
             let state_of = |s: &crate::sorted::SortedMap<String, ConsentState>| {
                 s.get(&record.module)
                     .copied()
@@ -183,7 +183,6 @@ impl Personalizer {
             });
         }
         if !all.is_empty() {
-            b.batch.put(CONSENT_HEAD_KEY, seq.to_string().into_bytes());
             b.effects.push(Effect::AppendRecords(all));
             self.schema(&mut b);
         }

@@ -6,6 +6,7 @@
 //! is never applied to a state other than the one it was made from.
 
 mod audit;
+mod commit;
 mod consent_ops;
 mod data;
 mod event_ops;
@@ -16,6 +17,7 @@ mod ranking;
 mod reports;
 
 pub use audit::{Audit, AuditOptions, Flag, GroupExposure, PersonaAudit, RankingAudit};
+pub use commit::Sealed;
 pub use data::{CategoryInventory, EventView, ExportData, ForgetRequest, ForgetSummary, Inventory};
 pub use event_ops::{RecordOutcome, RecordSummary};
 pub use info::{CategoryInfo, ConsentChange, Health, ModuleInfo};
@@ -30,10 +32,12 @@ use crate::error::StoreError;
 use crate::ids::IdSource;
 use crate::manifest::Manifest;
 use crate::profile::{derive, EventLog, ItemSource, Profile};
-use crate::store::Store;
+use crate::store::fresh::Tags;
+use crate::store::{Store, WriteBatch, SCHEMA_KEY, SCHEMA_VERSION};
 use crate::time::Millis;
 
-/// Key of the number of consent records ever written (detects a deleted last record).
+/// Key of the number of consent records in schema 1 (read, then deleted by the upgrade: the
+/// head of schema 2 lists every record).
 pub const CONSENT_HEAD_KEY: &str = "meta/consent-head";
 /// Key of the next event id.
 pub const NEXT_EVENT_KEY: &str = "meta/next-event";
@@ -74,6 +78,13 @@ pub struct Personalizer {
     manifest: Manifest,
     notices: Vec<String>,
     ledger: Ledger,
+    /// The storage sequence number of each record of `ledger`, in order.
+    consent_seqs: Vec<u64>,
+    /// Every stored key with the tag it carries: what the head says (see `store::fresh`).
+    tags: Tags,
+    /// What a revoke could not store yet (committed before the next batch), and the
+    /// problem `health()` reports meanwhile.
+    owed: Option<(WriteBatch, &'static str)>,
     views: SortedMap<String, Millis>,
     next_seq: u64,
     log: EventLog,
@@ -122,6 +133,9 @@ impl Personalizer {
             manifest,
             notices,
             ledger: loaded.ledger,
+            consent_seqs: loaded.consent_seqs,
+            tags: loaded.tags,
+            owed: None,
             views: loaded.views,
             next_seq: loaded.next_seq,
             next_event_id: loaded
@@ -164,6 +178,18 @@ impl Personalizer {
                 p.budget = repaired;
             }
         }
+        if let Some(records) = loaded.legacy {
+            // Schema 1: every record is rewritten, now tagged, before the open plan's own
+            // changes (which may rewrite or delete some of them again).
+            let mut upgrade = WriteBatch::default();
+            for (key, value) in records {
+                upgrade.put(key, value);
+            }
+            upgrade.delete(CONSENT_HEAD_KEY);
+            upgrade.put(SCHEMA_KEY, SCHEMA_VERSION.to_string().into_bytes());
+            upgrade.ops.append(&mut plan.batch.ops);
+            plan.batch = upgrade;
+        }
         (p, plan)
     }
 
@@ -177,14 +203,6 @@ impl Personalizer {
         let (mut p, plan) = Self::open(manifest, store.load()?, config, ids);
         p.commit(store, plan)?;
         Ok(p)
-    }
-
-    /// Commits a plan to `store` and applies it.
-    pub fn commit<T>(&mut self, store: &mut dyn Store, plan: Pending<T>) -> Result<T, StoreError> {
-        if !plan.batch.is_empty() {
-            store.commit(&plan.batch)?;
-        }
-        Ok(self.apply(plan))
     }
 
     /// The manifest in force.
@@ -254,9 +272,11 @@ impl Personalizer {
 
     /// Whether storage was read without problems, and what the problems were.
     pub fn health(&self) -> Health {
+        let mut problems = self.problems.clone();
+        problems.extend(self.owed.as_ref().map(|o| o.1.to_owned()));
         Health {
-            ok: self.problems.is_empty(),
-            problems: self.problems.clone(),
+            ok: problems.is_empty(),
+            problems,
         }
     }
 
@@ -288,6 +308,10 @@ impl Personalizer {
 mod tests;
 #[cfg(test)]
 mod tests_audit;
+#[cfg(test)]
+mod tests_freshness;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests_freshness_props;
 #[cfg(test)]
 mod tests_profile;
 #[cfg(test)]

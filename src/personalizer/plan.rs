@@ -3,9 +3,9 @@
 use crate::sorted::{SortedMap, SortedSet};
 
 use super::{Personalizer, BLOCKS_KEY, NEXT_EVENT_KEY};
-use crate::consent::ConsentRecord;
+use crate::consent::{ConsentEvent, ConsentRecord};
 use crate::profile::{page_key, PageEditor, StoredEvent};
-use crate::store::{category_prefix, WriteBatch, WriteOp, SCHEMA_KEY, SCHEMA_VERSION};
+use crate::store::{category_prefix, consent_key, WriteBatch, WriteOp, SCHEMA_KEY, SCHEMA_VERSION};
 use crate::time::Millis;
 
 /// One in-memory change, applied after its batch committed.
@@ -24,12 +24,15 @@ pub(crate) enum Effect {
     ClearAll,
 }
 
-/// A planned change: commit `batch`, then [`Personalizer::apply`] it.
+/// A planned change: [`Personalizer::seal`] it, commit what that returns, then
+/// [`Personalizer::settle`] it.
 #[derive(Debug)]
 #[must_use = "a plan changes nothing until it is committed and applied"]
 pub struct Pending<T> {
-    /// What to write, atomically.
-    pub batch: WriteBatch,
+    /// What to write, atomically (untagged: sealing tags it).
+    pub(crate) batch: WriteBatch,
+    /// Deletions committed before `batch`, alone (a revoke's erasure); empty for most plans.
+    pub(crate) erasure: WriteBatch,
     pub(crate) effects: Vec<Effect>,
     pub(crate) output: T,
 }
@@ -45,6 +48,7 @@ impl<T> Pending<T> {
         (
             Pending {
                 batch: self.batch,
+                erasure: self.erasure,
                 effects: self.effects,
                 output: (),
             },
@@ -56,6 +60,7 @@ impl<T> Pending<T> {
     pub(crate) fn map<U>(self, f: impl FnOnce(T) -> U) -> Pending<U> {
         Pending {
             batch: self.batch,
+            erasure: self.erasure,
             effects: self.effects,
             output: f(self.output),
         }
@@ -73,6 +78,7 @@ impl Builder {
     pub fn finish<T>(self, output: T) -> Pending<T> {
         Pending {
             batch: self.batch,
+            erasure: WriteBatch::default(),
             effects: self.effects,
             output,
         }
@@ -107,20 +113,15 @@ pub(crate) fn json<T: serde::Serialize>(value: &T) -> Vec<u8> {
 }
 
 impl Personalizer {
-    /// Applies a plan whose batch has been committed.
-    pub fn apply<T>(&mut self, plan: Pending<T>) -> T {
-        self.apply_effects(plan.effects);
-        plan.output
-    }
-
     // Not generic, so the effects are compiled once rather than once per output type.
-    fn apply_effects(&mut self, effects: Vec<Effect>) {
+    pub(super) fn apply_effects(&mut self, effects: Vec<Effect>) {
         self.version += 1;
         for effect in effects {
             match effect {
                 Effect::AppendRecords(records) => {
-                    self.next_seq += records.len() as u64;
                     for r in records {
+                        self.consent_seqs.push(self.next_seq);
+                        self.next_seq += 1;
                         self.ledger.push(r);
                     }
                 }
@@ -135,6 +136,7 @@ impl Personalizer {
                 Effect::SchemaWritten => self.schema_written = true,
                 Effect::ClearAll => {
                     self.ledger = Default::default();
+                    self.consent_seqs.clear();
                     self.views.clear();
                     self.next_seq = 0;
                     self.log.clear();
@@ -148,6 +150,34 @@ impl Personalizer {
                 }
             }
         }
+    }
+
+    /// Makes a revoke's erasure a commit of its own, before the rest: every deletion of the
+    /// plan (the data it erases) and the withdrawn grant's record, which the plan's batch
+    /// puts back before the withdrawal. Deleting frees space, so it is the write a full
+    /// disk doesn't refuse; should the batch still fail, storage holds none of the erased
+    /// data and reads as not granted (a missing record distrusts the grants before it).
+    pub(super) fn erase_first<T>(&self, plan: &mut Pending<T>, module: &str) {
+        let mut erasure = WriteBatch::default();
+        let records = self.ledger.records();
+        if let Some(i) = records.iter().rposition(|r| r.module == module) {
+            if let (ConsentEvent::Given, Some(&seq)) = (records[i].event, self.consent_seqs.get(i))
+            {
+                let key = consent_key(seq);
+                erasure.delete(key.clone());
+                plan.batch
+                    .ops
+                    .insert(0, WriteOp::Put(key, json(&records[i])));
+            }
+        }
+        erasure.ops.extend(
+            plan.batch
+                .ops
+                .iter()
+                .filter(|op| matches!(op, WriteOp::Delete(_) | WriteOp::DeletePrefix(_)))
+                .cloned(),
+        );
+        plan.erasure = erasure;
     }
 
     /// Writes the schema marker with the first write.

@@ -629,7 +629,7 @@ fn an_unreadable_page_is_skipped_and_the_rest_kept() {
     grant(&mut p, &mut s, "topics", T0);
     record(&mut p, &mut s, "reading", "a1", T0);
     record(&mut p, &mut s, "reactions", "a2", T0);
-    s.put_raw("events/reading/00000000", b"\x00garbage".to_vec());
+    s.tamper("events/reading/00000000", b"\x00garbage");
     let p2 = open(&mut s, T0);
     assert_eq!(
         p2.events()
@@ -712,7 +712,7 @@ fn an_unreadable_grant_keeps_its_data_unused_within_retention() {
     let mut p = open(&mut s, T0);
     grant(&mut p, &mut s, "similar", T0);
     record(&mut p, &mut s, "reading", "a1", T0);
-    s.put_raw(&crate::store::consent_key(0), b"tampered".to_vec());
+    s.tamper(&crate::store::consent_key(0), b"tampered");
     let p2 = open(&mut s, T0 + 1);
     assert_eq!(
         p2.states(T0 + 1)["similar"],
@@ -735,7 +735,7 @@ fn health_recovers_once_the_user_decides_again() {
     let mut p = open(&mut s, T0);
     grant(&mut p, &mut s, "topics", T0);
     grant(&mut p, &mut s, "similar", T0);
-    s.put_raw(&crate::store::consent_key(1), b"tampered".to_vec());
+    s.tamper(&crate::store::consent_key(1), b"tampered");
     let mut p2 = open(&mut s, T0 + 1);
     let problems = p2.health().problems;
     assert_eq!(problems.len(), 1, "{problems:?}");

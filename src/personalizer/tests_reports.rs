@@ -139,7 +139,7 @@ fn an_unreadable_budget_counts_as_spent_until_the_period_ends() {
     let mut p = open(&mut s, T0, false);
     grant(&mut p, &mut s, "insights", T0);
     report(&mut p, &mut s, "feed-helpful", json!(true), T0).unwrap();
-    s.put_raw(BUDGET_KEY, b"garbage".to_vec());
+    s.tamper(BUDGET_KEY, b"garbage");
     let mut p2 = open(&mut s, T0 + 1, false);
     assert!(!p2.health().ok);
     assert_eq!(

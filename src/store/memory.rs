@@ -5,11 +5,13 @@ use crate::sorted::SortedMap;
 use super::{Store, WriteBatch, WriteOp};
 use crate::error::StoreError;
 
-/// Records in a sorted map. Can be told to fail its next commit, to test rollback.
+/// Records in a sorted map. Can be told to fail its next commit, to test rollback, or to
+/// refuse every batch that writes, like a full disk.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MemoryStore {
     entries: SortedMap<String, Vec<u8>>,
     fail_next: Option<StoreError>,
+    full: bool,
 }
 
 impl MemoryStore {
@@ -21,6 +23,30 @@ impl MemoryStore {
     /// Makes the next commit fail with `error` (and change nothing).
     pub fn fail_next_commit(&mut self, error: StoreError) {
         self.fail_next = Some(error);
+    }
+
+    /// While `full`, every batch with a put fails with `StoreError::Full` (deletions pass).
+    pub fn set_full(&mut self, full: bool) {
+        self.full = full;
+    }
+
+    /// Replaces the payload of a stored value but keeps its commit tag (see
+    /// [`super::fresh`]): what damage inside a record looks like, as opposed to a record put
+    /// back. Writes the bytes as they are if the key holds no tagged value.
+    pub fn tamper(&mut self, key: &str, payload: &[u8]) {
+        let tag = match self.entries.get(key) {
+            Some(v) if super::fresh::is_tagged(key) && v.len() >= super::fresh::TAG_LEN => {
+                v[..super::fresh::TAG_LEN].to_vec()
+            }
+            _ => Vec::new(),
+        };
+        self.entries
+            .insert(key.to_owned(), [tag.as_slice(), payload].concat());
+    }
+
+    /// Removes a record directly, bypassing the core (to simulate tampering in tests).
+    pub fn remove_raw(&mut self, key: &str) {
+        self.entries.remove(key);
     }
 
     /// The raw bytes under `key`.
@@ -51,6 +77,9 @@ impl Store for MemoryStore {
     fn commit(&mut self, batch: &WriteBatch) -> Result<(), StoreError> {
         if let Some(e) = self.fail_next.take() {
             return Err(e);
+        }
+        if self.full && batch.ops.iter().any(|op| matches!(op, WriteOp::Put(..))) {
+            return Err(StoreError::Full("the store is full".into()));
         }
         for op in &batch.ops {
             match op {

@@ -5,22 +5,32 @@
 //! to [`MemoryStore`], or in one IndexedDB transaction from JS), and only then is the change
 //! applied in memory. A failed commit therefore leaves everything as it was.
 //!
-//! Key layout (schema 1):
+//! Key layout (schema 2):
 //! - `meta/schema`: the schema version, ASCII digits;
+//! - `meta/head`: every other key with the tag of the commit that wrote it (see [`fresh`]);
 //! - `consent/<seq>`: one consent record (JSON), `seq` zero-padded so keys sort in order;
 //! - `consent-views`: first time each module's notice was shown (JSON);
 //! - `events/<category>/<page>`: up to 256 events of one data category (erased per category);
-//! - `blocks`, `meta/dropped`, `meta/next-event`, `meta/consent-head`: user choices and counters;
+//! - `blocks`, `meta/next-event`, `report/budget`: user choices, the next event id, the privacy
+//!   budget;
 //! - `unreadable/<id>`: reported by a store for an entry it could not decrypt.
+//!
+//! Every value but the schema marker and the head starts with its commit tag. Schema 1 had
+//! no tags and no head but `meta/consent-head`, the number of consent records; it is read
+//! as it is and rewritten as schema 2 by the first commit (`Personalizer::open` plans it).
 
+pub mod fresh;
 mod memory;
 
+pub use fresh::HEAD_KEY;
 pub use memory::MemoryStore;
 
 use crate::error::StoreError;
 
 /// The schema version this build writes and the newest it reads.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
+/// The schema without commit tags, read and upgraded.
+pub const LEGACY_SCHEMA: u32 = 1;
 /// Key of the schema version.
 pub const SCHEMA_KEY: &str = "meta/schema";
 /// Prefix of consent records.

@@ -7,8 +7,8 @@ import { join } from "node:path";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
-export async function launch() {
-  const profile = mkdtempSync(join(tmpdir(), "optin-chromium-"));
+/** A browser on `profile` (default: a fresh one); `close({ keep: true })` leaves the profile's files. */
+export async function launch({ profile = mkdtempSync(join(tmpdir(), "optin-chromium-")) } = {}) {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
@@ -25,9 +25,10 @@ export async function launch() {
   });
   return {
     context,
-    async close() {
+    profile,
+    async close({ keep = false } = {}) {
       await context.close();
-      rmSync(profile, { recursive: true, force: true });
+      if (!keep) rmSync(profile, { recursive: true, force: true });
     },
   };
 }
