@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::ledger::Ledger;
 use super::record::{ConsentEvent, ConsentRecord, Method};
-use crate::error::FieldError;
+use crate::error::{FieldError, NoRandomness};
 use crate::manifest::{is_locale_tag, Manifest};
 use crate::time::{parse_iso, Millis, DAY_MS};
 use crate::validate::*;
@@ -178,8 +178,8 @@ pub fn plan_merge(
     ledger: &Ledger,
     imported: &[ConsentRecord],
     cx: &MergeContext<'_>,
-    new_id: &mut dyn FnMut() -> String,
-) -> (Vec<ConsentRecord>, ImportSummary) {
+    new_id: &mut dyn FnMut() -> Result<String, NoRandomness>,
+) -> Result<(Vec<ConsentRecord>, ImportSummary), NoRandomness> {
     let mut summary = ImportSummary::default();
     let mut seen = SortedSet::new();
     seen.extend(
@@ -219,7 +219,7 @@ pub fn plan_merge(
         summary.applied += 1;
         let (_, purpose) = module.purpose.resolve(&latest.locale);
         planned.push(ConsentRecord {
-            record_id: new_id(),
+            record_id: new_id()?,
             module: module.id.clone(),
             event,
             time: cx.now,
@@ -239,5 +239,5 @@ pub fn plan_merge(
         .iter()
         .filter(|r| cx.manifest.module(&r.module).is_none())
         .count();
-    (planned, summary)
+    Ok((planned, summary))
 }

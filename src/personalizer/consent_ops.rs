@@ -8,7 +8,7 @@ use crate::consent::{
     orphaned_categories, parse_records, plan_merge, ConsentEvent, ConsentRecord, ConsentState,
     ImportSummary, MergeContext, Method,
 };
-use crate::error::{ConsentError, ImportError, StoreError};
+use crate::error::{ConsentError, ImportError, NoRandomness, StoreError};
 use crate::profile::PageEditor;
 use crate::store::{consent_key, WriteOp, VIEWS_KEY};
 use crate::time::Millis;
@@ -40,7 +40,7 @@ impl Personalizer {
     ) -> Result<Pending<ConsentChange>, ConsentError> {
         self.writable()?;
         let index = self.module_index(module)?;
-        let record = self.record(index, event, Method::Api, now);
+        let record = self.record(index, event, Method::Api, now)?;
         let mut plan = self.plan_records(vec![record], now, true);
         // The decision is the last change of the plan (lapsed grants, if any, come first).
         let change = plan
@@ -65,7 +65,7 @@ impl Personalizer {
             now,
         };
         let ids = &mut self.ids;
-        let (planned, summary) = plan_merge(&self.ledger, &imported, &cx, &mut || ids.next_id());
+        let (planned, summary) = plan_merge(&self.ledger, &imported, &cx, &mut || ids.next_id())?;
         Ok(self
             .plan_records(planned, now, true)
             .map(|changes| (summary, changes)))
@@ -111,11 +111,12 @@ impl Personalizer {
         event: ConsentEvent,
         method: Method,
         now: Millis,
-    ) -> ConsentRecord {
+    ) -> Result<ConsentRecord, NoRandomness> {
+        let record_id = self.ids.next_id()?;
         let module = &self.manifest.modules[index];
         let (locale, purpose) = module.purpose.resolve(&self.locale);
-        ConsentRecord {
-            record_id: self.ids.next_id(),
+        Ok(ConsentRecord {
+            record_id,
             module: module.id.clone(),
             event,
             time: now,
@@ -133,7 +134,7 @@ impl Personalizer {
             gpc: self.gpc,
             source_record_id: None,
             source_time: None,
-        }
+        })
     }
 
     /// Plans appending `records`, preceded by records for grants that lapsed (notice changed or
@@ -150,7 +151,11 @@ impl Personalizer {
         if self.read_only.is_none() {
             let stale = self.ledger.stale_grants(&self.manifest, &self.notices, now);
             for (index, event) in stale {
-                all.push(self.record(index, event, Method::System, now));
+                // Without an id the record waits for a commit that can make one: the state
+                // already follows from the clock and the notice, and the data goes anyway.
+                if let Ok(record) = self.record(index, event, Method::System, now) {
+                    all.push(record);
+                }
             }
         }
         all.extend(records);

@@ -95,7 +95,11 @@ impl Personalizer {
                 resets_at: to_iso(resets),
             });
         }
+        let _ = rng.failed();
         let report = make_report(&decl, value, rng).map_err(ReportError::InvalidValue)?;
+        if rng.failed() {
+            return Err(ReportError::NoRandomness);
+        }
         let next = BudgetState {
             period: state.period,
             spent: state.spent + decl.epsilon,
