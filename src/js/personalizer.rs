@@ -151,8 +151,9 @@ impl Personalizer {
         self.consent_records()
     }
 
-    /// Merges records exported on another device: per module the latest decision wins, a
-    /// withdrawal wins a tie, a grant for a different notice becomes `invalidated`, and under
+    /// Merges records exported on another device: per module the latest decision wins (of
+    /// one millisecond on two devices, a withdrawal), a grant for a different notice becomes
+    /// `invalidated`, and under
     /// Global Privacy Control no sharing module is granted. Malformed input is rejected whole.
     #[wasm_bindgen(js_name = importConsent, unchecked_return_type = "Promise<ImportSummary>")]
     pub fn import_consent(

@@ -163,7 +163,16 @@ impl Personalizer {
         let mut changes = Vec::with_capacity(all.len());
         let mut ledger = self.ledger.clone();
         let mut seq = self.next_seq;
-        for record in &all {
+        for record in &mut all {
+            // One device never dates two decisions about a module alike (nor one before the
+            // last, when the clock went back or an imported decision is dated ahead): its
+            // order is then in the times, which every device reads alike (see `plan_merge`).
+            if record.method == Method::Api {
+                if let Some(last) = ledger.last_decision(&record.module) {
+                    record.time = record.time.max(last.decided_at().saturating_add(1));
+                }
+            }
+            let record = &*record;
             let mut before = ledger.states(&self.manifest, &self.notices, now);
             if record.method == Method::System {
                 // A lapsing grant was in force until this record says otherwise.
