@@ -341,7 +341,7 @@ impl Personalizer {
         self.shared.enqueue(move |s| {
             Box::pin(async move {
                 let was_blocked = s
-                    .write(|core, _| core.plan_unblock(&feature).map_err(to_js))
+                    .write(|core, now| core.plan_unblock(&feature, now).map_err(to_js))
                     .await?;
                 if was_blocked {
                     s.notify_kind("data");
@@ -559,8 +559,9 @@ impl Personalizer {
         #[wasm_bindgen(unchecked_param_type = "string")] feature: JsValue,
     ) -> Result<JsValue, JsValue> {
         let feature = string_arg(&feature, "feature", 256).map_err(to_js)?;
+        let now = self.shared.now()?;
         self.shared
-            .with_core(|c| to_js_value(&c.explain_interest(&feature, c.catalog())))
+            .with_core(|c| to_js_value(&c.explain_interest(&feature, c.catalog(), now)))
     }
 
     /// Per data category: how many events, the oldest, when it will be deleted, which modules use it.

@@ -86,6 +86,9 @@ impl Personalizer {
         let mut b = Builder::default();
         if views != self.views {
             b.put_json(VIEWS_KEY, &views);
+        }
+        self.housekeep_into(&mut b, now);
+        if !b.batch.is_empty() {
             self.schema(&mut b);
         }
         b.effects.push(Effect::SetViews(views));

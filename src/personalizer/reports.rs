@@ -107,6 +107,7 @@ impl Personalizer {
         let mut b = Builder::default();
         b.put_json(BUDGET_KEY, &next);
         b.effects.push(Effect::SetBudget(next));
+        self.housekeep_into(&mut b, now);
         self.schema(&mut b);
         Ok(b.finish(report))
     }
