@@ -153,7 +153,12 @@ impl Shared {
             backend.commit(&plan.batch).await.map_err(to_js)?;
         }
         core.apply(plan);
-        *self.core.try_borrow_mut().map_err(|_| busy())? = Some(core);
+        let mut slot = self.core.try_borrow_mut().map_err(|_| busy())?;
+        // The catalog is the app's, not stored: it survives every reload.
+        if let Some(previous) = slot.as_mut() {
+            core.take_app_data(previous);
+        }
+        *slot = Some(core);
         Ok(())
     }
 

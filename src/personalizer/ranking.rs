@@ -72,6 +72,17 @@ impl Personalizer {
         &self.catalog
     }
 
+    /// Takes over what the app gave the instance this one replaces (a reload from storage
+    /// after another tab wrote): the catalog, with its stamp, so names cached for it stay
+    /// valid, and the ranking stamp, so names cached for an older ranking profile don't.
+    pub fn take_app_data(&mut self, previous: &mut Personalizer) {
+        self.catalog = std::mem::take(&mut previous.catalog);
+        self.catalog_stamp = previous.catalog_stamp;
+        self.rank_stamp = previous.rank_stamp;
+        self.scores = std::mem::take(&mut previous.scores);
+        self.rank_cache = None;
+    }
+
     fn candidate_indices(
         &self,
         candidates: Option<&[String]>,
@@ -326,3 +337,7 @@ impl Personalizer {
         })
     }
 }
+
+#[cfg(test)]
+#[path = "tests_reload.rs"]
+mod tests_reload;
