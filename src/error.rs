@@ -42,6 +42,12 @@ impl ErrorCode for ManifestError {
     }
 }
 
+/// The platform's secure random source failed: no record id, no report, rather than a
+/// predictable one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+#[error("no secure random source is available")]
+pub struct NoRandomness;
+
 /// A consent decision could not be applied.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ConsentError {
@@ -51,6 +57,9 @@ pub enum ConsentError {
     /// Essential modules are always on; they need no consent and cannot be revoked.
     #[error("module \"{0}\" is essential: it needs no consent and cannot be granted or revoked")]
     EssentialModule(String),
+    /// No record id could be made (no secure random source); nothing changed.
+    #[error(transparent)]
+    NoRandomness(#[from] NoRandomness),
     /// Writing the decision to storage failed; nothing changed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -61,6 +70,7 @@ impl ErrorCode for ConsentError {
         match self {
             Self::UnknownModule(_) => "unknown-module",
             Self::EssentialModule(_) => "essential-module",
+            Self::NoRandomness(_) => "no-randomness",
             Self::Store(e) => e.code(),
         }
     }
@@ -72,6 +82,9 @@ pub enum ImportError {
     /// The records are malformed; nothing was applied.
     #[error("invalid consent import: {0}")]
     Invalid(FieldError),
+    /// No record id could be made (no secure random source); nothing was applied.
+    #[error(transparent)]
+    NoRandomness(#[from] NoRandomness),
     /// Writing the merged records failed; nothing changed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -81,6 +94,7 @@ impl ErrorCode for ImportError {
     fn code(&self) -> &'static str {
         match self {
             Self::Invalid(_) => "invalid-consent-import",
+            Self::NoRandomness(_) => "no-randomness",
             Self::Store(e) => e.code(),
         }
     }
@@ -181,6 +195,12 @@ impl ErrorCode for ReportError {
             Self::NoRandomness => "no-randomness",
             Self::Store(e) => e.code(),
         }
+    }
+}
+
+impl From<NoRandomness> for ReportError {
+    fn from(_: NoRandomness) -> Self {
+        Self::NoRandomness
     }
 }
 

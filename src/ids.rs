@@ -1,27 +1,44 @@
 //! Record ids: random UUIDs in production, a counter in tests.
 
+use crate::error::NoRandomness;
+
 /// Makes unique ids for records.
 pub trait IdSource {
-    /// A new id.
-    fn next_id(&mut self) -> String;
+    /// A new id; [`NoRandomness`] when it can't be made as it must be. Never a fixed or
+    /// guessable id instead: two devices' records are told apart by id alone (the import skips
+    /// ids it knows), so a repeated id would drop real decisions.
+    fn next_id(&mut self) -> Result<String, NoRandomness>;
 }
 
+/// Fills a buffer with secure random bytes; false if it can't.
+pub type Fill = fn(&mut [u8]) -> bool;
+
 /// UUID v4 from the platform's secure random source (crypto.getRandomValues in browsers).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct RandomIds {
-    fallback_counter: u64,
+    fill: Fill,
+}
+
+impl Default for RandomIds {
+    fn default() -> Self {
+        Self::from_source(|bytes| getrandom::fill(bytes).is_ok())
+    }
+}
+
+impl RandomIds {
+    /// Ids from another secure source (tests give one that fails).
+    pub fn from_source(fill: Fill) -> Self {
+        Self { fill }
+    }
 }
 
 impl IdSource for RandomIds {
-    fn next_id(&mut self) -> String {
+    fn next_id(&mut self) -> Result<String, NoRandomness> {
         let mut bytes = [0u8; 16];
-        if getrandom::fill(&mut bytes).is_err() {
-            // Ids need uniqueness, not secrecy; without a random source a counter still gives it
-            // within this instance, and the import merge dedupes by id.
-            self.fallback_counter += 1;
-            bytes[..8].copy_from_slice(&self.fallback_counter.to_be_bytes());
+        if !(self.fill)(&mut bytes) {
+            return Err(NoRandomness);
         }
-        format_uuid_v4(bytes)
+        Ok(format_uuid_v4(bytes))
     }
 }
 
@@ -30,11 +47,11 @@ impl IdSource for RandomIds {
 pub struct SequentialIds(pub u64);
 
 impl IdSource for SequentialIds {
-    fn next_id(&mut self) -> String {
+    fn next_id(&mut self) -> Result<String, NoRandomness> {
         self.0 += 1;
         let mut bytes = [0u8; 16];
         bytes[8..].copy_from_slice(&self.0.to_be_bytes());
-        format_uuid_v4(bytes)
+        Ok(format_uuid_v4(bytes))
     }
 }
 
@@ -59,13 +76,20 @@ mod tests {
     #[test]
     fn uuids_are_well_formed_and_distinct() {
         let mut ids = RandomIds::default();
-        let (a, b) = (ids.next_id(), ids.next_id());
+        let (a, b) = (ids.next_id().unwrap(), ids.next_id().unwrap());
         assert_ne!(a, b);
         assert_eq!(a.len(), 36);
         assert_eq!(&a[14..15], "4");
         assert_eq!(
-            SequentialIds(0).next_id(),
+            SequentialIds(0).next_id().unwrap(),
             "00000000-0000-4000-8000-000000000001"
         );
+    }
+
+    #[test]
+    fn without_a_secure_source_there_is_no_id() {
+        let mut ids = RandomIds::from_source(|_| false);
+        assert_eq!(ids.next_id(), Err(NoRandomness));
+        assert_eq!(ids.next_id(), Err(NoRandomness), "and no counter instead");
     }
 }

@@ -315,6 +315,57 @@ async fn two_instances_on_one_namespace_stay_consistent() {
     assert_eq!(total_events(&c), 0.0, "c saw b's revoke before writing");
 }
 
+/// The ids `rank` returns, best first (`candidates` as JSON, `null` for the whole catalog).
+fn ranked_ids(p: &Personalizer, candidates: &str) -> Result<Vec<String>, String> {
+    let candidates = JSON::parse(candidates).unwrap_or(JsValue::NULL);
+    match p.rank(candidates, JsValue::UNDEFINED) {
+        Ok(list) => Ok(Array::from(&list)
+            .iter()
+            .filter_map(|r| get(&r, "id").as_string())
+            .collect()),
+        Err(e) => Err(code(&e)),
+    }
+}
+
+/// Resolves with the next change `p` reports, or after five seconds.
+fn next_change(p: &Personalizer) -> JsFuture {
+    let changed = Promise::new(&mut |resolve, _| {
+        let _ = p.on_change(resolve.into());
+    });
+    let timeout = Promise::new(&mut |resolve, _| {
+        let set_timeout =
+            Reflect::get(&js_sys::global(), &"setTimeout".into()).unwrap_or(JsValue::NULL);
+        let _ = Function::from(set_timeout).call2(&JsValue::NULL, &resolve, &5000.into());
+    });
+    JsFuture::from(Promise::race(&Array::of2(&changed, &timeout)))
+}
+
+#[wasm_bindgen_test]
+async fn a_write_in_one_instance_leaves_the_other_its_catalog() {
+    call("drop", &["tabs-catalog".into()]).await;
+    let a = open("tabs-catalog").await;
+    let b = open("tabs-catalog").await;
+    let catalog = JSON::parse(
+        r#"[{"id": "x", "baseline": 3}, {"id": "y", "baseline": 2}, {"id": "z", "baseline": 1}]"#,
+    )
+    .unwrap_or(JsValue::NULL);
+    assert!(b.set_catalog(catalog).is_ok());
+    let full = Ok(vec!["x".to_owned(), "y".to_owned(), "z".to_owned()]);
+    assert_eq!(ranked_ids(&b, "null"), full);
+    // A grant in a: b reloads on a's message, and keeps the catalog the app gave it.
+    let reloaded = next_change(&b);
+    ok(a.grant("topics".into())).await;
+    reloaded.await.ok();
+    assert_eq!(state(&b, "topics"), "granted", "b reloaded after a's grant");
+    assert_eq!(ranked_ids(&b, "null"), full, "b ranks its full catalog");
+    assert_eq!(ranked_ids(&b, r#"["y"]"#), Ok(vec!["y".to_owned()]));
+    // A write in a, then one in b, which reloads before planning: the catalog stays again.
+    ok(a.record(event("x", "reading"))).await;
+    ok(b.record(event("y", "reading"))).await;
+    assert_eq!(total_events(&b), 2.0, "b saw a's event");
+    assert_eq!(ranked_ids(&b, "null").map(|ids| ids.len()), Ok(3));
+}
+
 #[wasm_bindgen_test]
 async fn a_quota_error_fails_the_operation_and_keeps_the_state() {
     let p = seeded("quota").await;

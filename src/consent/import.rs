@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::ledger::Ledger;
 use super::record::{ConsentEvent, ConsentRecord, Method};
-use crate::error::FieldError;
+use crate::error::{FieldError, NoRandomness};
 use crate::manifest::{is_locale_tag, Manifest};
 use crate::time::{parse_iso, Millis, DAY_MS};
 use crate::validate::*;
@@ -172,14 +172,18 @@ pub struct MergeContext<'a> {
     pub now: Millis,
 }
 
-/// The records to append for an import: per module the latest decision wins, a withdrawal
-/// wins a tie, and a grant for a different notice becomes `invalidated`. `new_id` makes ids.
+/// The records to append for an import: per module the latest decision wins. Decisions of
+/// one millisecond keep the order the exporting device gave them (its ledger's), a tie
+/// between this device's decision and another's goes by [`ConsentRecord::tie_key`] (a
+/// withdrawal wins), and a grant for a different notice becomes `invalidated`. `new_id`
+/// makes ids. So every device given the same records derives the same state, in whatever
+/// order it gets them.
 pub fn plan_merge(
     ledger: &Ledger,
     imported: &[ConsentRecord],
     cx: &MergeContext<'_>,
-    new_id: &mut dyn FnMut() -> String,
-) -> (Vec<ConsentRecord>, ImportSummary) {
+    new_id: &mut dyn FnMut() -> Result<String, NoRandomness>,
+) -> Result<(Vec<ConsentRecord>, ImportSummary), NoRandomness> {
     let mut summary = ImportSummary::default();
     let mut seen = SortedSet::new();
     seen.extend(
@@ -189,19 +193,25 @@ pub fn plan_merge(
     );
     let mut planned = Vec::new();
     for (module, notice) in cx.manifest.modules.iter().zip(cx.notices) {
-        let mine: Vec<&ConsentRecord> = imported.iter().filter(|r| r.module == module.id).collect();
-        let fresh: Vec<&ConsentRecord> = mine
-            .iter()
-            .copied()
-            .filter(|r| !seen.contains(r.record_id.as_str()))
-            .collect();
-        summary.skipped += mine.len() - fresh.len();
-        let Some(latest) = fresh.iter().copied().max_by_key(|r| r.order_key()) else {
+        // The exporting device's last decision: the latest, and of one millisecond the last
+        // in its order (`max_by_key` keeps the last of equal keys). Records of lapses are
+        // not decisions: every device derives them from the clock and the notice.
+        let mine = imported.iter().filter(|r| r.module == module.id);
+        let count = mine.clone().count();
+        let Some(latest) = mine
+            .filter(|r| r.method != Method::System)
+            .max_by_key(|r| r.decided_at())
+        else {
+            summary.skipped += count;
             continue;
         };
-        summary.skipped += fresh.len() - 1;
-        let local = ledger.last_for(&module.id).map(ConsentRecord::order_key);
-        if module.essential || local.is_some_and(|l| latest.order_key() <= l) {
+        // All but the one taken over count as skipped.
+        summary.skipped += count - 1;
+        let known = seen.contains(latest.record_id.as_str()) || seen.contains(latest.decision_id());
+        let newer = ledger.last_decision(&module.id).is_none_or(|local| {
+            (latest.decided_at(), latest.tie_key()) > (local.decided_at(), local.tie_key())
+        });
+        if module.essential || known || !newer {
             summary.skipped += 1;
             continue;
         }
@@ -219,7 +229,7 @@ pub fn plan_merge(
         summary.applied += 1;
         let (_, purpose) = module.purpose.resolve(&latest.locale);
         planned.push(ConsentRecord {
-            record_id: new_id(),
+            record_id: new_id()?,
             module: module.id.clone(),
             event,
             time: cx.now,
@@ -231,7 +241,8 @@ pub fn plan_merge(
             method: Method::Import,
             locale: latest.locale.clone(),
             gpc: cx.gpc,
-            source_record_id: Some(latest.record_id.clone()),
+            // The decision's own id and time, also when it reached the other device by import.
+            source_record_id: Some(latest.decision_id().to_owned()),
             source_time: Some(latest.decided_at()),
         });
     }
@@ -239,5 +250,5 @@ pub fn plan_merge(
         .iter()
         .filter(|r| cx.manifest.module(&r.module).is_none())
         .count();
-    (planned, summary)
+    Ok((planned, summary))
 }

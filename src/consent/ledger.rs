@@ -2,7 +2,7 @@
 
 use crate::sorted::SortedMap;
 
-use super::record::{ConsentEvent, ConsentRecord};
+use super::record::{ConsentEvent, ConsentRecord, Method};
 use super::ConsentState;
 use crate::manifest::{Manifest, ModuleDecl};
 use crate::time::Millis;
@@ -84,6 +84,15 @@ impl Ledger {
     /// The last record about `module`, if any.
     pub fn last_for(&self, module: &str) -> Option<&ConsentRecord> {
         self.records.iter().rev().find(|r| r.module == module)
+    }
+
+    /// The last decision about `module`: its last record other than those optin writes itself
+    /// when a grant lapses (which follow from the clock and the notice, on every device alike).
+    pub fn last_decision(&self, module: &str) -> Option<&ConsentRecord> {
+        self.records
+            .iter()
+            .rev()
+            .find(|r| r.module == module && r.method != Method::System)
     }
 
     /// The state of one module.

@@ -19,14 +19,9 @@ pub enum ConsentEvent {
 }
 
 impl ConsentEvent {
-    /// Order used to break ties between records of the same time: withdrawal wins.
-    pub fn tie_rank(self) -> u8 {
-        match self {
-            Self::Given => 0,
-            Self::Invalidated => 1,
-            Self::Expired => 2,
-            Self::Withdrawn => 3,
-        }
+    /// Whether the event turns a module off (a withdrawal or an expiry).
+    pub fn is_off(self) -> bool {
+        matches!(self, Self::Withdrawn | Self::Expired)
     }
 
     /// The name used in records.
@@ -95,9 +90,18 @@ impl ConsentRecord {
         self.source_time.unwrap_or(self.time)
     }
 
-    /// The key that orders decisions: time, then withdrawal wins a tie.
-    pub fn order_key(&self) -> (Millis, u8) {
-        (self.decided_at(), self.event.tie_rank())
+    /// The decision the record carries: its own id, or for an imported record the id it has
+    /// on the device that made it.
+    pub fn decision_id(&self) -> &str {
+        self.source_record_id.as_deref().unwrap_or(&self.record_id)
+    }
+
+    /// What decides between decisions about one module made in the same millisecond on
+    /// different devices (one device never makes two: see `Personalizer::plan_records`): the
+    /// greater wins, so a withdrawal or expiry wins, then the greater decision id. Every
+    /// device reads it alike from the records alone.
+    pub fn tie_key(&self) -> (bool, &str) {
+        (self.event.is_off(), self.decision_id())
     }
 }
 

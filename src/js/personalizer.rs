@@ -154,8 +154,9 @@ impl Personalizer {
         self.consent_records()
     }
 
-    /// Merges records exported on another device: per module the latest decision wins, a
-    /// withdrawal wins a tie, a grant for a different notice becomes `invalidated`, and under
+    /// Merges records exported on another device: per module the latest decision wins (of
+    /// one millisecond on two devices, a withdrawal), a grant for a different notice becomes
+    /// `invalidated`, and under
     /// Global Privacy Control no sharing module is granted. Malformed input is rejected whole.
     #[wasm_bindgen(js_name = importConsent, unchecked_return_type = "Promise<ImportSummary>")]
     pub fn import_consent(
@@ -343,7 +344,7 @@ impl Personalizer {
         self.shared.enqueue(move |s| {
             Box::pin(async move {
                 let was_blocked = s
-                    .write(|core, _| core.plan_unblock(&feature).map_err(to_js))
+                    .write(|core, now| core.plan_unblock(&feature, now).map_err(to_js))
                     .await?;
                 if was_blocked {
                     s.notify_kind("data");
@@ -561,8 +562,9 @@ impl Personalizer {
         #[wasm_bindgen(unchecked_param_type = "string")] feature: JsValue,
     ) -> Result<JsValue, JsValue> {
         let feature = string_arg(&feature, "feature", 256).map_err(to_js)?;
+        let now = self.shared.now()?;
         self.shared
-            .with_core(|c| to_js_value(&c.explain_interest(&feature, c.catalog())))
+            .with_core(|c| to_js_value(&c.explain_interest(&feature, c.catalog(), now)))
     }
 
     /// Per data category: how many events, the oldest, when it will be deleted, which modules use it.

@@ -143,15 +143,22 @@ impl Shared {
         let now = self.clock.now()?;
         let mut config = OpenConfig::new(self.setup.locale.clone(), self.setup.gpc, now);
         config.max_events_per_category = self.setup.max_events_per_category;
-        let (core, plan) = Core::open(
+        let (mut core, plan) = Core::open(
             self.setup.manifest.clone(),
             entries,
             config,
             Box::new(RandomIds::default()),
         );
-        // The core as read; its open plan (lapsed grants, expired data, an upgrade) goes
-        // the way of every write.
-        *self.core.try_borrow_mut().map_err(|_| busy())? = Some(core);
+        {
+            let mut slot = self.core.try_borrow_mut().map_err(|_| busy())?;
+            // The catalog is the app's, not stored: it survives every reload.
+            if let Some(previous) = slot.as_mut() {
+                core.take_app_data(previous);
+            }
+            // The core as read; its open plan (lapsed grants, expired data, an upgrade) goes
+            // the way of every write.
+            *slot = Some(core);
+        }
         self.commit_and_apply(plan.split().0).await
     }
 

@@ -8,7 +8,7 @@ use crate::consent::{
     orphaned_categories, parse_records, plan_merge, ConsentEvent, ConsentRecord, ConsentState,
     ImportSummary, MergeContext, Method,
 };
-use crate::error::{ConsentError, ImportError, StoreError};
+use crate::error::{ConsentError, ImportError, NoRandomness, StoreError};
 use crate::profile::PageEditor;
 use crate::store::{consent_key, WriteOp, VIEWS_KEY};
 use crate::time::Millis;
@@ -42,7 +42,7 @@ impl Personalizer {
     ) -> Result<Pending<ConsentChange>, ConsentError> {
         self.writable()?;
         let index = self.module_index(module)?;
-        let record = self.record(index, event, Method::Api, now);
+        let record = self.record(index, event, Method::Api, now)?;
         let mut plan = self.plan_records(vec![record], now, true);
         // The decision is the last change of the plan (lapsed grants, if any, come first).
         let change = plan
@@ -67,7 +67,7 @@ impl Personalizer {
             now,
         };
         let ids = &mut self.ids;
-        let (planned, summary) = plan_merge(&self.ledger, &imported, &cx, &mut || ids.next_id());
+        let (planned, summary) = plan_merge(&self.ledger, &imported, &cx, &mut || ids.next_id())?;
         Ok(self
             .plan_records(planned, now, true)
             .map(|changes| (summary, changes)))
@@ -88,6 +88,9 @@ impl Personalizer {
         let mut b = Builder::default();
         if views != self.views {
             b.put_json(VIEWS_KEY, &views);
+        }
+        self.housekeep_into(&mut b, now);
+        if !b.batch.is_empty() {
             self.schema(&mut b);
         }
         b.effects.push(Effect::SetViews(views));
@@ -113,11 +116,12 @@ impl Personalizer {
         event: ConsentEvent,
         method: Method,
         now: Millis,
-    ) -> ConsentRecord {
+    ) -> Result<ConsentRecord, NoRandomness> {
+        let record_id = self.ids.next_id()?;
         let module = &self.manifest.modules[index];
         let (locale, purpose) = module.purpose.resolve(&self.locale);
-        ConsentRecord {
-            record_id: self.ids.next_id(),
+        Ok(ConsentRecord {
+            record_id,
             module: module.id.clone(),
             event,
             time: now,
@@ -135,7 +139,7 @@ impl Personalizer {
             gpc: self.gpc,
             source_record_id: None,
             source_time: None,
-        }
+        })
     }
 
     /// Plans appending `records`, preceded by records for grants that lapsed (notice changed or
@@ -152,14 +156,27 @@ impl Personalizer {
         if self.read_only.is_none() {
             let stale = self.ledger.stale_grants(&self.manifest, &self.notices, now);
             for (index, event) in stale {
-                all.push(self.record(index, event, Method::System, now));
+                // Without an id the record waits for a commit that can make one: the state
+                // already follows from the clock and the notice, and the data goes anyway.
+                if let Ok(record) = self.record(index, event, Method::System, now) {
+                    all.push(record);
+                }
             }
         }
         all.extend(records);
         let mut b = Builder::default();
         let mut changes = Vec::with_capacity(all.len());
         let mut ledger = self.ledger.clone();
-        for (seq, record) in (self.next_seq..).zip(&all) {
+        for (seq, record) in (self.next_seq..).zip(all.iter_mut()) {
+            // One device never dates two decisions about a module alike (nor one before the
+            // last, when the clock went back or an imported decision is dated ahead): its
+            // order is then in the times, which every device reads alike (see `plan_merge`).
+            if record.method == Method::Api {
+                if let Some(last) = ledger.last_decision(&record.module) {
+                    record.time = record.time.max(last.decided_at().saturating_add(1));
+                }
+            }
+            let record = &*record;
             let mut before = ledger.states(&self.manifest, &self.notices, now);
             if record.method == Method::System {
                 // A lapsing grant was in force until this record says otherwise.

@@ -99,9 +99,11 @@ pub struct CategoryInventory {
     pub count: usize,
     /// The oldest event (ISO), if any.
     pub oldest: Option<String>,
-    /// When the oldest event will be deleted (ISO), if any.
+    /// When the oldest event will be deleted (ISO), if any: never in the past, since reads
+    /// leave out what is past its retention.
     pub delete_after: Option<String>,
-    /// The retention in force (longest of the granted modules using it), if any.
+    /// The retention in force (the longest of the granted modules using it, and of those whose
+    /// consent could not be read, which keep their data unused), if any.
     pub retention_days: Option<u32>,
     /// The granted modules that use it.
     pub modules: Vec<String>,
@@ -149,22 +151,29 @@ pub struct ExportData {
 }
 
 impl Personalizer {
-    /// Per category: how much is held, since when, until when, for which modules.
+    /// Per category: how much is held as of `now`, since when, until when, for which modules.
     pub fn inventory(&self, now: Millis) -> Inventory {
         let states = self.states(now);
+        let kept = self
+            .ledger
+            .states_for_erasure(&self.manifest, &self.notices, now);
+        let held = self.window(&kept, now);
+        let mut total_events = 0;
         let categories = self
             .manifest
             .data_categories
             .iter()
             .map(|c| {
-                let events: Vec<&StoredEvent> = self.log.in_category(&c.id).collect();
+                let events = held.events(&self.log, Some(&c.id));
+                let count = events.len();
                 let oldest = events.iter().map(|e| e.at).min();
-                let retention_days = self.retention_days(&c.id, &states);
+                total_events += count;
+                let retention_days = self.retention_days(&c.id, &kept);
                 CategoryInventory {
                     category: c.id.clone(),
                     label: c.label.resolve(&self.locale).1.to_owned(),
                     sensitive: c.sensitive,
-                    count: events.len(),
+                    count,
                     oldest: oldest.map(to_iso),
                     delete_after: oldest
                         .zip(retention_days)
@@ -185,14 +194,15 @@ impl Personalizer {
             .collect();
         Inventory {
             categories,
-            total_events: self.log.len(),
+            total_events,
             blocked_features: self.blocks.iter().cloned().collect(),
         }
     }
 
-    /// Everything held about the user.
+    /// Everything held about the user as of `now`.
     pub fn export_data(&self, items: &dyn ItemSource, now: Millis) -> ExportData {
-        let mut events: Vec<&StoredEvent> = self.log.iter().collect();
+        let held = self.held(now);
+        let mut events = held.events(&self.log, None);
         crate::sort::sort_by_key(&mut events, |e| (e.at, e.id));
         ExportData {
             format: "optin-export/1",
@@ -208,18 +218,21 @@ impl Personalizer {
         }
     }
 
-    /// The stored events behind an interest, newest first: those whose features (their own,
-    /// or the catalog's for their item) include `feature`.
-    pub fn explain_interest(&self, feature: &str, items: &dyn ItemSource) -> Vec<EventView> {
-        let mut events: Vec<&StoredEvent> = self
-            .log
-            .iter()
-            .filter(|e| {
-                let mut found = false;
-                crate::profile::event_features(e, items, &mut |f, _| found |= f == feature);
-                found
-            })
-            .collect();
+    /// The events held behind an interest, newest first: those whose features (their own, or
+    /// the catalog's for their item) include `feature`.
+    pub fn explain_interest(
+        &self,
+        feature: &str,
+        items: &dyn ItemSource,
+        now: Millis,
+    ) -> Vec<EventView> {
+        let held = self.held(now);
+        let mut events = held.events(&self.log, None);
+        events.retain(|e| {
+            let mut found = false;
+            crate::profile::event_features(e, items, &mut |f, _| found |= f == feature);
+            found
+        });
         crate::sort::sort_by(&mut events, |a, b| b.at.cmp(&a.at).then(b.id.cmp(&a.id)));
         events.into_iter().map(EventView::from).collect()
     }

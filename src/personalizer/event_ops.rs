@@ -60,16 +60,16 @@ impl Personalizer {
         states: &SortedMap<String, ConsentState>,
         now: Millis,
     ) {
+        let window = self.window(states, now);
         for c in &self.manifest.data_categories {
             let events = editor.events(&c.id);
             if events.is_empty() {
                 continue;
             }
-            let Some(days) = self.retention_days(&c.id, states) else {
+            let Some(cutoff) = window.since(&c.id) else {
                 editor.erase_category(&c.id);
                 continue;
             };
-            let cutoff = now.saturating_sub(i64::from(days) * DAY_MS);
             let mut kept: Vec<(Millis, u64)> = events
                 .iter()
                 .filter(|e| e.at >= cutoff)
@@ -194,19 +194,26 @@ impl Personalizer {
     }
 
     /// Plans the user's change of mind about a block: the feature is used again (from the
-    /// events still stored; blocking deleted none). `false`, and nothing written, if it was
-    /// not blocked.
-    pub fn plan_unblock(&mut self, feature: &str) -> Result<Pending<bool>, StoreError> {
+    /// events still stored; blocking deleted none). `false` if it was not blocked (then only
+    /// what is no longer in force is deleted, as with every write).
+    pub fn plan_unblock(
+        &mut self,
+        feature: &str,
+        now: Millis,
+    ) -> Result<Pending<bool>, StoreError> {
         self.check_writable()?;
         let mut b = Builder::default();
-        if !self.blocks.contains(feature) {
-            return Ok(b.finish(false));
+        let blocked = self.blocks.contains(feature);
+        if blocked {
+            let mut blocks = self.blocks.clone();
+            blocks.remove(feature);
+            self.put_blocks(&mut b, blocks);
         }
-        let mut blocks = self.blocks.clone();
-        blocks.remove(feature);
-        self.put_blocks(&mut b, blocks);
-        self.schema(&mut b);
-        Ok(b.finish(true))
+        self.housekeep_into(&mut b, now);
+        if !b.batch.is_empty() {
+            self.schema(&mut b);
+        }
+        Ok(b.finish(blocked))
     }
 
     /// Plans deleting everything: events, profile, consent, blocks, and the store's own keys.

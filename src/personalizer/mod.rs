@@ -10,6 +10,7 @@ mod commit;
 mod consent_ops;
 mod data;
 mod event_ops;
+mod in_force;
 mod info;
 mod load;
 mod plan;
@@ -102,7 +103,7 @@ pub struct Personalizer {
     catalog: crate::rank::Catalog,
     /// Bumped by every applied change; keys the ranking-profile cache.
     version: u64,
-    rank_cache: Option<(u64, Millis, crate::rank::RankProfile)>,
+    rank_cache: Option<ranking::RankCache>,
     /// Bumped when the catalog is replaced / the ranking profile is rebuilt: tells the JS
     /// layer that names it cached for packed results are stale.
     catalog_stamp: u64,
@@ -258,12 +259,15 @@ impl Personalizer {
         &self.blocks
     }
 
-    /// The profile derived from the stored events, for the granted modules.
+    /// The profile derived from the events in force, for the granted modules.
     pub fn profile(&self, items: &dyn ItemSource, now: Millis) -> Profile {
+        let states = self.states(now);
+        let window = self.window(&states, now);
         derive(
             &self.manifest,
-            &self.states(now),
+            &states,
             &self.log,
+            &window,
             &self.blocks,
             items,
             now,

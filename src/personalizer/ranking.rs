@@ -10,8 +10,20 @@ use crate::profile::{derive, seen_items, EventLog, StoredEvent};
 use crate::rank::{rank, Catalog, RankOptions, RankProfile, Ranked, ScoreWeights};
 use crate::time::Millis;
 
-/// How long a derived ranking profile is reused: decay moves with the clock, slowly.
+/// How long a derived ranking profile is reused at most: decay moves with the clock, slowly.
 const RANK_PROFILE_TTL_MS: Millis = 60_000;
+
+/// A derived ranking profile, reused while nothing it was derived from changed.
+pub(super) struct RankCache {
+    /// The change it follows (`Personalizer::version`).
+    version: u64,
+    /// When it was derived.
+    at: Millis,
+    /// When one of its events passes its retention or one of its grants lapses: from then on
+    /// it would personalize from data no longer in force.
+    until: Millis,
+    profile: RankProfile,
+}
 
 /// Most candidate ids in one call.
 pub const MAX_CANDIDATES: usize = crate::rank::MAX_ITEMS;
@@ -60,6 +72,17 @@ impl Personalizer {
         &self.catalog
     }
 
+    /// Takes over what the app gave the instance this one replaces (a reload from storage
+    /// after another tab wrote): the catalog, with its stamp, so names cached for it stay
+    /// valid, and the ranking stamp, so names cached for an older ranking profile don't.
+    pub fn take_app_data(&mut self, previous: &mut Personalizer) {
+        self.catalog = std::mem::take(&mut previous.catalog);
+        self.catalog_stamp = previous.catalog_stamp;
+        self.rank_stamp = previous.rank_stamp;
+        self.scores = std::mem::take(&mut previous.scores);
+        self.rank_cache = None;
+    }
+
     fn candidate_indices(
         &self,
         candidates: Option<&[String]>,
@@ -96,7 +119,7 @@ impl Personalizer {
     ) -> Result<Vec<Ranked>, RankError> {
         let ranked = self.rank_indexed(candidates, options, now)?;
         Ok(match &self.rank_cache {
-            Some((_, _, rp)) => crate::rank::named(&self.catalog, rp, ranked),
+            Some(cache) => crate::rank::named(&self.catalog, &cache.profile, ranked),
             None => Vec::new(),
         })
     }
@@ -122,7 +145,7 @@ impl Personalizer {
     pub fn rank_sources(&self) -> &[(String, String)] {
         self.rank_cache
             .as_ref()
-            .map_or(&[], |(_, _, rp)| rp.sources())
+            .map_or(&[], |cache| cache.profile.sources())
     }
 
     fn rank_indexed(
@@ -132,17 +155,34 @@ impl Personalizer {
         now: Millis,
     ) -> Result<Vec<crate::rank::RankedAt>, RankError> {
         let indices = self.candidate_indices(candidates)?;
-        let fresh = matches!(&self.rank_cache, Some((v, at, _)) if *v == self.version && now - *at < RANK_PROFILE_TTL_MS && *at <= now);
+        let fresh = matches!(&self.rank_cache, Some(c) if c.version == self.version
+            && c.at <= now && now - c.at < RANK_PROFILE_TTL_MS && now < c.until);
         if !fresh {
-            let profile = self.profile(&self.catalog, now);
-            let seen = seen_items(&self.manifest, &profile, &self.log);
+            let states = self.states(now);
+            let window = self.window(&states, now);
+            let profile = derive(
+                &self.manifest,
+                &states,
+                &self.log,
+                &window,
+                &self.blocks,
+                &self.catalog,
+                now,
+            );
+            let seen = seen_items(&self.manifest, &profile, &self.log, &window);
             let rp = RankProfile::build(&self.manifest, &profile, &self.catalog, &seen);
-            self.rank_cache = Some((self.version, now, rp));
+            let until = self.in_force_until(&states, &window, now);
+            self.rank_cache = Some(RankCache {
+                version: self.version,
+                at: now,
+                until,
+                profile: rp,
+            });
             self.rank_stamp += 1;
         }
         let weights = ScoreWeights::from_manifest(&self.manifest);
         let rp = match &self.rank_cache {
-            Some((_, _, rp)) => rp,
+            Some(cache) => &cache.profile,
             None => return Ok(Vec::new()),
         };
         Ok(crate::rank::rank_indexed(
@@ -235,15 +275,21 @@ impl Personalizer {
                 log.put_page(&category, page as u32, chunk.to_vec());
             }
         }
+        // Sample events are all in force, whatever their age.
+        let mut window = crate::profile::Window::default();
+        for c in &self.manifest.data_categories {
+            window.admit(&c.id, Millis::MIN);
+        }
         let profile = derive(
             &self.manifest,
             &states,
             &log,
+            &window,
             &self.blocks,
             &self.catalog,
             now,
         );
-        let seen = seen_items(&self.manifest, &profile, &log);
+        let seen = seen_items(&self.manifest, &profile, &log, &window);
         let personal = RankProfile::build(&self.manifest, &profile, &self.catalog, &seen);
         Ok(personal)
     }
@@ -291,3 +337,7 @@ impl Personalizer {
         })
     }
 }
+
+#[cfg(test)]
+#[path = "tests_reload.rs"]
+mod tests_reload;

@@ -95,7 +95,11 @@ impl Personalizer {
                 resets_at: to_iso(resets),
             });
         }
+        let _ = rng.failed();
         let report = make_report(&decl, value, rng).map_err(ReportError::InvalidValue)?;
+        if rng.failed() {
+            return Err(ReportError::NoRandomness);
+        }
         let next = BudgetState {
             period: state.period,
             spent: state.spent + decl.epsilon,
@@ -103,6 +107,7 @@ impl Personalizer {
         let mut b = Builder::default();
         b.put_json(BUDGET_KEY, &next);
         b.effects.push(Effect::SetBudget(next));
+        self.housekeep_into(&mut b, now);
         self.schema(&mut b);
         Ok(b.finish(report))
     }

@@ -66,7 +66,7 @@ fn run(ops: &[Op]) -> Vec<Moment> {
                 p.commit(&mut s, plan.unwrap()).unwrap();
             }
             Op::Block(false) => {
-                let plan = p.plan_unblock("topic:science").unwrap();
+                let plan = p.plan_unblock("topic:science", now).unwrap();
                 p.commit(&mut s, plan).unwrap();
             }
             Op::Viewed => {

@@ -376,7 +376,7 @@ fn a_blocked_topic_shapes_no_signal_not_even_the_embedding() {
         "only the sports story is left: {e:?}"
     );
     assert_eq!(p.events().len(), 2, "blocking deletes nothing");
-    let plan = p.plan_unblock("topic:science").unwrap();
+    let plan = p.plan_unblock("topic:science", T0).unwrap();
     p.commit(&mut s, plan).unwrap();
     assert_eq!(embedding(&p), both);
 }
@@ -496,7 +496,7 @@ fn redress_forgets_events_items_and_blocks_features_for_good() {
         ],
         T0,
     );
-    let why = p.explain_interest("topic:health", &NoItems);
+    let why = p.explain_interest("topic:health", &NoItems, T0);
     assert_eq!(
         why.iter().map(|e| e.item.as_str()).collect::<Vec<_>>(),
         ["a2", "a2", "a1"],
@@ -553,7 +553,7 @@ fn redress_forgets_events_items_and_blocks_features_for_good() {
     assert!(weights(&p2, "topics", T0).is_empty());
     // A change of mind: the interest comes back from the events still stored, and with the
     // last block gone, no record of blocks is left.
-    let plan = p2.plan_unblock("topic:health").unwrap();
+    let plan = p2.plan_unblock("topic:health", T0).unwrap();
     assert!(p2.commit(&mut s, plan).unwrap());
     assert_eq!(
         weights(&p2, "topics", T0).keys().collect::<Vec<_>>(),
@@ -562,7 +562,7 @@ fn redress_forgets_events_items_and_blocks_features_for_good() {
     assert!(!s.keys().any(|k| k == BLOCKS_KEY));
     assert!(open(&mut s, T0).blocked_features().is_empty());
     let keys_before: Vec<String> = s.keys().map(String::from).collect();
-    let plan = p2.plan_unblock("topic:health").unwrap();
+    let plan = p2.plan_unblock("topic:health", T0).unwrap();
     assert!(
         !p2.commit(&mut s, plan).unwrap(),
         "not blocked: nothing to do"

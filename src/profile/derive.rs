@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::log::{EventLog, StoredEvent};
+use super::window::Window;
 use crate::consent::ConsentState;
 use crate::manifest::{Manifest, ModuleDecl, Signal};
 use crate::time::{Millis, DAY_MS};
@@ -96,12 +97,14 @@ pub struct Profile {
     pub modules: Vec<ModuleProfile>,
 }
 
-/// Derives the profile. Deterministic: the same events, blocks, states, items and clock give
-/// the same profile, so recomputing after an erasure leaves nothing of the erased data.
+/// Derives the profile from the events of `log` in `window`. Deterministic: the same events,
+/// blocks, states, items and clock give the same profile, so recomputing after an erasure
+/// leaves nothing of the erased data.
 pub fn derive(
     manifest: &Manifest,
     states: &SortedMap<String, ConsentState>,
     log: &EventLog,
+    window: &Window<'_>,
     blocked: &SortedSet<String>,
     items: &dyn ItemSource,
     now: Millis,
@@ -110,7 +113,7 @@ pub fn derive(
         .modules
         .iter()
         .filter(|m| !m.signals.is_empty() && states.get(&m.id).is_some_and(|s| s.is_on()))
-        .map(|m| derive_module(m, log, blocked, items, now))
+        .map(|m| derive_module(m, log, window, blocked, items, now))
         .collect();
     Profile { modules }
 }
@@ -126,6 +129,7 @@ pub fn seen_items<'a>(
     manifest: &'a Manifest,
     profile: &Profile,
     log: &'a EventLog,
+    window: &Window<'_>,
 ) -> Vec<&'a str> {
     // Each category once, though several modules may learn from it.
     let mut categories: Vec<&str> = Vec::new();
@@ -142,7 +146,12 @@ pub fn seen_items<'a>(
     }
     let mut seen = Vec::new();
     for category in categories {
-        seen.extend(log.in_category(category).map(|e| e.item.as_str()));
+        seen.extend(
+            window
+                .events(log, Some(category))
+                .into_iter()
+                .map(|e| e.item.as_str()),
+        );
     }
     seen
 }
@@ -163,14 +172,15 @@ const RECENT_ITEMS: usize = 20;
 fn derive_module(
     module: &ModuleDecl,
     log: &EventLog,
+    window: &Window<'_>,
     blocked: &SortedSet<String>,
     items: &dyn ItemSource,
     now: Millis,
 ) -> ModuleProfile {
-    let mut events: Vec<&StoredEvent> = log
-        .iter()
-        .filter(|e| module.uses.contains(&e.category))
-        .collect();
+    let mut events: Vec<&StoredEvent> = Vec::new();
+    for category in &module.uses {
+        events.extend(window.events(log, Some(category)));
+    }
     // Newest first: the interaction-count half-life counts back from the latest event. The
     // log keeps each category's events in the order they were recorded, so reversed they are
     // (nearly) in order already, which the sort goes through in about one comparison each.

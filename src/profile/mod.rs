@@ -3,13 +3,15 @@
 //! Invariants (tested in `src/personalizer/tests_profile.rs` and `tests/profile_properties.rs`):
 //! - an event is stored only while a granted module uses its category (promise 1);
 //! - no event is older than the longest `retentionDays` of the granted modules using its
-//!   category, after `open` and after every write (promise 3);
+//!   category, after `open` and after every write (promise 3); between writes, reads see
+//!   only the events in force ([`Window`]);
 //! - the profile is a deterministic function of the stored events, the blocked features, the
 //!   consent state, the catalog and the clock: nothing derived outlives its events.
 
 mod derive;
 mod log;
 mod page_json;
+mod window;
 
 pub use derive::{
     decay, derive, event_features, seen_items, FeatureWeight, ItemSource, ModuleProfile, NoItems,
@@ -17,3 +19,4 @@ pub use derive::{
 };
 pub use log::{page_key, EventLog, PageEditor, StoredEvent, PAGE_SIZE};
 pub use page_json::read_page;
+pub use window::Window;

@@ -580,11 +580,12 @@ fn scale_baseline(raw: &[f32]) -> Vec<f32> {
 fn rank_baseline(raw: &[f32]) -> Vec<u32> {
     // Keys whose integer order is the floats' descending order, sorted by a stable radix sort
     // (four passes of eight bits: linear, where a comparison sort of 100,000 items is not),
-    // so equal baselines keep catalog order.
+    // so equal baselines keep catalog order. Adding +0 turns -0 into +0: they are equal, and
+    // their bits must tie too.
     let keys: Vec<u32> = raw
         .iter()
         .map(|&b| {
-            let bits = b.to_bits();
+            let bits = (b + 0.0).to_bits();
             let ascending = if bits >> 31 == 1 {
                 !bits
             } else {

@@ -440,7 +440,7 @@ fn every_id_is_found_where_it_is_even_when_hashes_collide() {
 
 proptest! {
     /// The radix-sorted baseline ranks are those of a comparison sort: higher baseline first,
-    /// equal baselines in catalog order.
+    /// equal baselines (-0 and +0 among them) in catalog order.
     #[test]
     fn baseline_ranks_are_those_of_a_full_sort(
         baseline in proptest::collection::vec(
@@ -455,7 +455,8 @@ proptest! {
             ..Default::default()
         }).unwrap();
         let mut order: Vec<usize> = (0..n).collect();
-        order.sort_by(|&a, &b| baseline[b].total_cmp(&baseline[a]).then(a.cmp(&b)));
+        // By value (-0 equals +0), not by total_cmp, which puts -0 below +0.
+        order.sort_by(|&a, &b| (baseline[b] + 0.0).total_cmp(&(baseline[a] + 0.0)).then(a.cmp(&b)));
         let mut want = vec![0u32; n];
         for (r, &i) in order.iter().enumerate() {
             want[i] = r as u32 + 1;

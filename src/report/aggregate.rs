@@ -205,11 +205,20 @@ impl Aggregator {
                 Payload::UnaryEncoding { ones },
                 MetricKind::Categorical { domain },
             ) if uses_unary(domain.len()) => {
-                if let Some(&i) = ones.iter().find(|&&i| i as usize >= counts.len()) {
-                    return Err(bad(
-                        "report.ones",
-                        format!("{i} is outside the domain of {}", counts.len()),
-                    ));
+                // A client lists each set bit once, in ascending order: a repeated index would
+                // count one report several times.
+                let mut floor = 0;
+                for &i in ones {
+                    if i < floor || i as usize >= counts.len() {
+                        return Err(bad(
+                            "report.ones",
+                            format!(
+                                "must be distinct indices in ascending order below {}",
+                                counts.len()
+                            ),
+                        ));
+                    }
+                    floor = i + 1;
                 }
                 for &i in ones {
                     counts[i as usize] += 1;
@@ -237,13 +246,19 @@ impl Aggregator {
                 MetricKind::Numeric { min, max },
             ) => {
                 let (mid, half) = ((min + max) / 2.0, (max - min) / 2.0);
-                let unit = (value - mid) / half;
-                if !unit.is_finite() || (unit.abs() - duchi_c(eps)).abs() > 1e-6 * duchi_c(eps) {
+                let (c, unit) = (duchi_c(eps), (value - mid) / half);
+                // A client reports mid ± half·C. Allowed: what a JSON round trip or another
+                // platform's `exp` can change (a few ulps of the value, far below 1e-9 of C);
+                // counted as exactly ±C, so an accepted report weighs what an honest one does.
+                let slack = 1e-9 * c + 8.0 * f64::EPSILON * (mid.abs() + half * c) / half;
+                let honest = (unit.abs() - c).abs() <= slack;
+                if !honest {
                     return Err(bad(
                         "report.value",
                         "is not a report of this metric's mechanism",
                     ));
                 }
+                let unit = c.copysign(unit);
                 *sum += unit;
                 *sum_sq += unit * unit;
             }

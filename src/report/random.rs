@@ -5,6 +5,12 @@ pub trait Randomness {
     /// 64 uniform random bits.
     fn next_u64(&mut self) -> u64;
 
+    /// Whether the source failed since this was last asked: nothing drawn meanwhile may be
+    /// used.
+    fn failed(&mut self) -> bool {
+        false
+    }
+
     /// Uniform in `[0, 1)` with 53 bits of precision.
     fn uniform(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
@@ -27,13 +33,30 @@ pub trait Randomness {
 
 /// The platform's cryptographically secure generator (crypto.getRandomValues in browsers),
 /// read in blocks.
-#[derive(Default)]
 pub struct SecureRandom {
+    fill: crate::ids::Fill,
     buffer: Vec<u8>,
     used: usize,
+    failed: bool,
+}
+
+impl Default for SecureRandom {
+    fn default() -> Self {
+        Self::from_source(|bytes| getrandom::fill(bytes).is_ok())
+    }
 }
 
 impl SecureRandom {
+    /// Randomness from another secure source (tests give one that fails).
+    pub fn from_source(fill: crate::ids::Fill) -> Self {
+        Self {
+            fill,
+            buffer: Vec::new(),
+            used: 0,
+            failed: false,
+        }
+    }
+
     /// Whether the platform's secure source works here.
     pub fn available() -> bool {
         use std::sync::OnceLock;
@@ -46,15 +69,23 @@ impl Randomness for SecureRandom {
     fn next_u64(&mut self) -> u64 {
         if self.used + 8 > self.buffer.len() {
             self.buffer.resize(4096, 0);
-            // Callers check `available()` first; should the source fail anyway, reports are
-            // refused upstream rather than made with weak randomness (see `Reporter`).
-            let _ = getrandom::fill(&mut self.buffer);
+            if !(self.fill)(&mut self.buffer) {
+                // Nothing drawn now is random: what is made of it is refused (see `failed`),
+                // and the next draw asks the source again.
+                self.failed = true;
+                self.used = self.buffer.len();
+                return 0;
+            }
             self.used = 0;
         }
         let mut bytes = [0u8; 8];
         bytes.copy_from_slice(&self.buffer[self.used..self.used + 8]);
         self.used += 8;
         u64::from_le_bytes(bytes)
+    }
+
+    fn failed(&mut self) -> bool {
+        std::mem::take(&mut self.failed)
     }
 }
 
