@@ -1,0 +1,88 @@
+// Firefox (the system's firefox-esr) through WebDriver BiDi with puppeteer-core, headless, with
+// a fresh profile. Puppeteer's Firefox profile already turns off updates, telemetry and the
+// other background requests; the prefs below turn off the rest that would reach the network.
+import puppeteer from "puppeteer-core";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { captureDownload } from "./in_page.mjs";
+
+export const FIREFOX = process.env.FIREFOX_PATH ?? "/usr/bin/firefox-esr";
+
+const PREFS = {
+  "network.captive-portal-service.enabled": false,
+  "network.connectivity-service.enabled": false,
+  "browser.safebrowsing.malware.enabled": false,
+  "browser.safebrowsing.phishing.enabled": false,
+  "extensions.getAddons.cache.enabled": false,
+  "media.gmp-manager.updateEnabled": false,
+  "network.dns.disablePrefetch": true,
+  "network.prefetch-next": false,
+};
+
+export async function launch() {
+  const profile = mkdtempSync(join(tmpdir(), "optin-firefox-"));
+  let browser;
+  try {
+    browser = await puppeteer.launch({
+      browser: "firefox",
+      executablePath: FIREFOX,
+      headless: true,
+      userDataDir: profile,
+      extraPrefsFirefox: PREFS,
+      protocolTimeout: 60_000,
+    });
+  } catch (error) {
+    rmSync(profile, { recursive: true, force: true });
+    throw new Error(`Firefox did not start (${FIREFOX}; ./scripts/setup.sh --browser): ${error.message}`);
+  }
+  const [page = await browser.newPage()] = await browser.pages();
+  const requests = [];
+  const errors = [];
+  page.on("request", (request) => {
+    // Firefox reports data: URLs (a page's `<link rel="icon" href="data:,">`) as requests;
+    // they reach no network, and Chromium and WebKit don't list them.
+    if (request.url().startsWith("data:")) return;
+    // Puppeteer reads request bodies from Firefox only through network.getData; the tests
+    // need to know whether there was one, and its size says so.
+    requests.push({ url: request.url(), method: request.method(), body: request.hasPostData() ? "(a request body)" : null });
+  });
+  page.on("pageerror", (error) => errors.push(String(error)));
+  page.on("console", (message) => message.type() === "error" && errors.push(message.text()));
+  await page.setViewport({ width: 1280, height: 720 });
+  const version = (await browser.version()).replace(/^firefox\//i, "");
+
+  const backend = {
+    engine: "firefox",
+    version,
+    label: `Firefox ${version} (${FIREFOX}, WebDriver BiDi)`,
+    requests,
+    goto: (url) => page.goto(url, { waitUntil: "load" }),
+    reload: () => page.reload({ waitUntil: "load" }),
+    evaluate: (expression) => page.evaluate(expression),
+    async handle(expression) {
+      const handle = await page.evaluateHandle(expression);
+      const element = handle.asElement();
+      if (!element) await handle.dispose();
+      return element;
+    },
+    click: (element) => element.click(),
+    release: (element) => element.dispose(),
+    press: (key) => page.keyboard.press(key),
+    type: (text) => page.keyboard.type(text),
+    setViewport: (width, height) => page.setViewport({ width, height }),
+    screenshot: (path, element) => (element ?? page).screenshot({ path }),
+    // BiDi's download events are newer than what Puppeteer drives here: capture in the page.
+    async download(element) {
+      await page.evaluate(`(${captureDownload})()`);
+      await element.click();
+      return page.evaluate("window.__optinDownload");
+    },
+    errors: async () => errors.splice(0),
+    async close() {
+      await browser.close().catch(() => browser.process()?.kill("SIGKILL"));
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+  return backend;
+}
