@@ -95,6 +95,8 @@ for (const engine of engines()) {
     await page.getByRole("button", { name: "Press me" }).click();
     await page.click("#press");
     await page.focus("#field");
+    // The page has focus as in a user's active window: :focus matches what focus() focused.
+    assert.deepEqual(await page.evaluate(() => [document.hasFocus(), document.activeElement.matches(":focus")]), [true, true]);
     await page.keyboard.type("ab");
     await page.keyboard.press("Enter");
     await page.selectOption("#choice", "Bee");

@@ -36,7 +36,10 @@ export async function launch() {
     rmSync(profile, { recursive: true, force: true });
     throw new Error(`Firefox did not start (${FIREFOX}; ./scripts/setup.sh --browser): ${error.message}`);
   }
-  const [page = await browser.newPage()] = await browser.pages();
+  // A new tab, not the one Firefox starts with: that one never gets focus in headless mode
+  // (document.hasFocus() stays false, :focus never matches, focus() moves activeElement only),
+  // while a tab opened through BiDi is activated and has focus, as a user's window does.
+  const page = await browser.newPage();
   const requests = [];
   const errors = [];
   page.on("request", (request) => {

@@ -9,6 +9,7 @@ import { mkdtempSync, readdirSync, existsSync, rmSync, writeFileSync, mkdirSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnGroup, stopGroup, freePort, until } from "./processes.mjs";
+import { startXvfb } from "./xvfb.mjs";
 import { startRecordingProxy } from "./recording_proxy.mjs";
 import { WebDriverSession, ELEMENT, keyValue } from "./webdriver.mjs";
 import { captureDownload } from "./in_page.mjs";
@@ -28,33 +29,6 @@ export function miniBrowserPath() {
     }
   }
   throw new Error("WebKit: no MiniBrowser found (Debian: libwebkit2gtk-4.1-0; ./scripts/setup.sh --browser)");
-}
-
-/** Starts Xvfb on a free display; resolves to { display, process }. */
-async function startXvfb() {
-  const xvfb = spawnGroup("Xvfb", ["-displayfd", "3", "-screen", "0", "1920x1200x24", "-nolisten", "tcp", "-noreset"], {
-    stdio: ["ignore", "pipe", "pipe", "pipe"],
-  });
-  const display = await new Promise((ok, fail) => {
-    let text = "";
-    const timer = setTimeout(() => fail(new Error(`Xvfb did not start: ${xvfb.output}`)), 10_000);
-    xvfb.stdio[3].on("data", (chunk) => {
-      text += chunk;
-      if (text.includes("\n")) {
-        clearTimeout(timer);
-        ok(text.trim());
-      }
-    });
-    xvfb.once("error", (error) => {
-      clearTimeout(timer);
-      fail(new Error(`Xvfb: ${error.message} (Debian: xvfb; ./scripts/setup.sh --browser)`));
-    });
-    xvfb.once("exit", () => {
-      clearTimeout(timer);
-      fail(new Error(`Xvfb exited: ${xvfb.output}`));
-    });
-  });
-  return { display: `:${display}`, process: xvfb };
 }
 
 export async function launch() {
