@@ -27,7 +27,8 @@ export async function launch() {
   return {
     engine: "chromium",
     version,
-    label: `Chromium ${version} (${CHROMIUM}, Playwright over CDP)`,
+    label: `Chromium ${version}`,
+    via: `${CHROMIUM}, playwright-core over CDP`,
     requests,
     goto: (url) => page.goto(url),
     reload: () => page.reload(),

@@ -2,6 +2,7 @@
 // a fresh profile. Puppeteer's Firefox profile already turns off updates, telemetry and the
 // other background requests; the prefs below turn off the rest that would reach the network.
 import puppeteer from "puppeteer-core";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -53,12 +54,15 @@ export async function launch() {
   page.on("pageerror", (error) => errors.push(String(error)));
   page.on("console", (message) => message.type() === "error" && errors.push(message.text()));
   await page.setViewport({ width: 1280, height: 720 });
+  // The running browser's version (BiDi), and the installed build's name for it ("153.8.0esr").
   const version = (await browser.version()).replace(/^firefox\//i, "");
+  const build = execFileSync(FIREFOX, ["--version"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).match(/Firefox\s+(\S+)/)?.[1];
 
   const backend = {
     engine: "firefox",
     version,
-    label: `Firefox ${version} (${FIREFOX}, WebDriver BiDi)`,
+    label: `Firefox ${build ?? version}`,
+    via: `${FIREFOX}, puppeteer-core over WebDriver BiDi`,
     requests,
     goto: (url) => page.goto(url, { waitUntil: "load" }),
     reload: () => page.reload({ waitUntil: "load" }),

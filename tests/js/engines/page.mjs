@@ -17,7 +17,9 @@ export class Page {
     this.backend = backend;
     this.engine = backend.engine;
     this.version = backend.version;
+    /** The engine and its installed version ("Firefox 153.8.0esr"), and how it is driven. */
     this.label = backend.label;
+    this.via = backend.via;
     /** Every request the page made, in order: { url, method, body } (body null if none). */
     this.requests = backend.requests;
     this.errorLog = [];

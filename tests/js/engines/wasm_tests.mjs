@@ -61,7 +61,7 @@ async function main() {
   if (!engine) throw new Error("usage: wasm_tests.mjs <chromium|firefox|webkit> [cargo test args]");
   const files = await buildTests();
   const page = await launch(engine);
-  console.log(`engine: ${page.label}`);
+  console.log(`engine: ${page.label} (${page.via})`);
   let failed = false;
   try {
     for (const wasm of files) {

@@ -121,7 +121,8 @@ export async function launch() {
   const backend = {
     engine: "webkit",
     version,
-    label: `WebKitGTK ${version} (MiniBrowser, WebKitWebDriver)`,
+    label: `WebKitGTK ${version}`,
+    via: `MiniBrowser through ${WEBKIT_DRIVER} (WebDriver classic), on Xvfb`,
     output: () => parts.driver.output,
     requests: proxy.requests,
     async goto(url) {
