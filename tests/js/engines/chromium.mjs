@@ -15,15 +15,22 @@ function installedVersion() {
 
 export async function launch() {
   const browser = await launchChromium();
-  const page = await browser.context.newPage();
   const requests = [];
   const errors = [];
-  page.on("request", (request) => requests.push({ url: request.url(), method: request.method(), body: request.postData() }));
-  page.on("websocket", (socket) => requests.push({ url: socket.url(), method: "WEBSOCKET", body: null }));
-  page.on("pageerror", (error) => errors.push(String(error)));
-  page.on("console", (message) => message.type() === "error" && errors.push(message.text()));
-  await page.setViewportSize({ width: 1280, height: 720 });
-  const version = installedVersion();
+  let page;
+  let version;
+  try {
+    page = await browser.context.newPage();
+    page.on("request", (request) => requests.push({ url: request.url(), method: request.method(), body: request.postData() }));
+    page.on("websocket", (socket) => requests.push({ url: socket.url(), method: "WEBSOCKET", body: null }));
+    page.on("pageerror", (error) => errors.push(String(error)));
+    page.on("console", (message) => message.type() === "error" && errors.push(message.text()));
+    await page.setViewportSize({ width: 1280, height: 720 });
+    version = installedVersion();
+  } catch (error) {
+    await browser.close();
+    throw error;
+  }
   return {
     engine: "chromium",
     version,

@@ -37,26 +37,38 @@ export async function launch() {
     rmSync(profile, { recursive: true, force: true });
     throw new Error(`Firefox did not start (${FIREFOX}; ./scripts/setup.sh --browser): ${error.message}`);
   }
-  // A new tab, not the one Firefox starts with: that one never gets focus in headless mode
-  // (document.hasFocus() stays false, :focus never matches, focus() moves activeElement only),
-  // while a tab opened through BiDi is activated and has focus, as a user's window does.
-  const page = await browser.newPage();
+  const close = async () => {
+    await browser.close().catch(() => browser.process()?.kill("SIGKILL"));
+    rmSync(profile, { recursive: true, force: true });
+  };
   const requests = [];
   const errors = [];
-  page.on("request", (request) => {
-    // Firefox reports data: URLs (a page's `<link rel="icon" href="data:,">`) as requests;
-    // they reach no network, and Chromium and WebKit don't list them.
-    if (request.url().startsWith("data:")) return;
-    // Puppeteer reads request bodies from Firefox only through network.getData; the tests
-    // need to know whether there was one, and its size says so.
-    requests.push({ url: request.url(), method: request.method(), body: request.hasPostData() ? "(a request body)" : null });
-  });
-  page.on("pageerror", (error) => errors.push(String(error)));
-  page.on("console", (message) => message.type() === "error" && errors.push(message.text()));
-  await page.setViewport({ width: 1280, height: 720 });
-  // The running browser's version (BiDi), and the installed build's name for it ("153.8.0esr").
-  const version = (await browser.version()).replace(/^firefox\//i, "");
-  const build = execFileSync(FIREFOX, ["--version"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).match(/Firefox\s+(\S+)/)?.[1];
+  let page;
+  let version;
+  let build;
+  try {
+    // A new tab, not the one Firefox starts with: that one never gets focus in headless mode
+    // (document.hasFocus() stays false, :focus never matches, focus() moves activeElement only),
+    // while a tab opened through BiDi is activated and has focus, as a user's window does.
+    page = await browser.newPage();
+    page.on("request", (request) => {
+      // Firefox reports data: URLs (a page's `<link rel="icon" href="data:,">`) as requests;
+      // they reach no network, and Chromium and WebKit don't list them.
+      if (request.url().startsWith("data:")) return;
+      // Puppeteer reads request bodies from Firefox only through network.getData; the tests
+      // need to know whether there was one, and its size says so.
+      requests.push({ url: request.url(), method: request.method(), body: request.hasPostData() ? "(a request body)" : null });
+    });
+    page.on("pageerror", (error) => errors.push(String(error)));
+    page.on("console", (message) => message.type() === "error" && errors.push(message.text()));
+    await page.setViewport({ width: 1280, height: 720 });
+    // The running browser's version (BiDi), and the installed build's name for it ("153.8.0esr").
+    version = (await browser.version()).replace(/^firefox\//i, "");
+    build = execFileSync(FIREFOX, ["--version"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).match(/Firefox\s+(\S+)/)?.[1];
+  } catch (error) {
+    await close();
+    throw error;
+  }
 
   const backend = {
     engine: "firefox",
@@ -86,10 +98,7 @@ export async function launch() {
       return page.evaluate("window.__optinDownload");
     },
     errors: async () => errors.splice(0),
-    async close() {
-      await browser.close().catch(() => browser.process()?.kill("SIGKILL"));
-      rmSync(profile, { recursive: true, force: true });
-    },
+    close,
   };
   return backend;
 }
