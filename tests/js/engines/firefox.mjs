@@ -3,10 +3,8 @@
 // other background requests; the prefs below turn off the rest that would reach the network.
 import puppeteer from "puppeteer-core";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { captureDownload } from "./in_page.mjs";
+import { tempFolder, removeFolder } from "./processes.mjs";
 
 export const FIREFOX = process.env.FIREFOX_PATH ?? "/usr/bin/firefox-esr";
 
@@ -22,7 +20,7 @@ const PREFS = {
 };
 
 export async function launch() {
-  const profile = mkdtempSync(join(tmpdir(), "optin-firefox-"));
+  const profile = tempFolder("firefox");
   let browser;
   try {
     browser = await puppeteer.launch({
@@ -34,12 +32,12 @@ export async function launch() {
       protocolTimeout: 60_000,
     });
   } catch (error) {
-    rmSync(profile, { recursive: true, force: true });
+    removeFolder(profile);
     throw new Error(`Firefox did not start (${FIREFOX}; ./scripts/setup.sh --browser): ${error.message}`);
   }
   const close = async () => {
     await browser.close().catch(() => browser.process()?.kill("SIGKILL"));
-    rmSync(profile, { recursive: true, force: true });
+    removeFolder(profile);
   };
   const requests = [];
   const errors = [];

@@ -1,19 +1,38 @@
 // Child processes of the driver layer (Xvfb, WebKitWebDriver and the browser it starts), each
-// in its own process group so that closing kills the browser's helpers too, and killed when
-// this process exits however it exits, so no test run leaves a browser or an X server behind.
+// in its own process group so that closing kills the browser's helpers too, and browser
+// profiles in temporary folders: all killed and removed when this process exits however it
+// exits, so no test run leaves a browser, an X server or a profile behind.
 import { spawn } from "node:child_process";
 import { createServer } from "node:net";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 const live = new Set();
+const folders = new Set();
 
-process.on("exit", () => {
+const cleanUp = () => {
   for (const child of live) killGroup(child, "SIGKILL");
-});
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+};
+process.on("exit", cleanUp);
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.once(signal, () => {
-    for (const child of live) killGroup(child, "SIGKILL");
+    cleanUp();
     process.exit(128 + (signal === "SIGINT" ? 2 : 15));
   });
+}
+
+/** A new temporary folder ("optin-<name>-..."), removed by removeFolder or at exit. */
+export function tempFolder(name) {
+  const folder = mkdtempSync(join(tmpdir(), `optin-${name}-`));
+  folders.add(folder);
+  return folder;
+}
+
+export function removeFolder(folder) {
+  rmSync(folder, { recursive: true, force: true });
+  folders.delete(folder);
 }
 
 /** Starts `command` in a new process group; its output is kept (the last 64 KB) for errors. */

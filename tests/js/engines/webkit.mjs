@@ -5,10 +5,9 @@
 // WebDriver classic has no console, error or network events, and no downloads. So the browser
 // sends all its HTTP through a recording proxy (recording_proxy.mjs), which lists every request
 // and puts a probe into each page that keeps its errors; downloads are captured in the page.
-import { mkdtempSync, readdirSync, existsSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, existsSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { spawnGroup, stopGroup, freePort, until } from "./processes.mjs";
+import { spawnGroup, stopGroup, freePort, until, tempFolder, removeFolder } from "./processes.mjs";
 import { startXvfb } from "./xvfb.mjs";
 import { startRecordingProxy } from "./recording_proxy.mjs";
 import { WebDriverSession, ELEMENT, keyValue } from "./webdriver.mjs";
@@ -32,14 +31,14 @@ export function miniBrowserPath() {
 }
 
 export async function launch() {
-  const profile = mkdtempSync(join(tmpdir(), "optin-webkit-"));
+  const profile = tempFolder("webkit");
   const parts = {};
   const cleanup = async () => {
     await parts.session?.delete().catch(() => {});
     await stopGroup(parts.driver);
     await stopGroup(parts.xvfb?.process);
     await parts.proxy?.close();
-    rmSync(profile, { recursive: true, force: true });
+    removeFolder(profile);
   };
   try {
     parts.xvfb = await startXvfb();
