@@ -225,7 +225,9 @@ engineTest("opt in, read, reload, revoke, download, erase: the page, the invento
   await load(() => page.reload());
   assert.equal(await totalEvents(page), 0);
 
-  // Download my data: the exportData JSON, as a file made in the page.
+  // Download my data: the exportData JSON, as a file made in the page. (Chromium saves it;
+  // Firefox's and WebKit's drivers have no download events, so theirs take the file from the
+  // page as it is clicked, unsaved: engines/in_page.mjs, captureDownload.)
   const download = await page.download("#download");
   assert.equal(download.name, "my-data-optin.json");
   const exported = JSON.parse(download.text);
