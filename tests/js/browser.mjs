@@ -1,14 +1,12 @@
 // Headless Chromium (the system's /usr/bin/chromium) through playwright-core, with a fresh
 // profile and no background networking.
 import { chromium } from "playwright-core";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { tempFolder, removeFolder } from "./engines/processes.mjs";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 export async function launch() {
-  const profile = mkdtempSync(join(tmpdir(), "optin-chromium-"));
+  const profile = tempFolder("chromium");
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
@@ -26,8 +24,11 @@ export async function launch() {
   return {
     context,
     async close() {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
+      try {
+        await context.close();
+      } finally {
+        removeFolder(profile);
+      }
     },
   };
 }
