@@ -2,7 +2,8 @@
 // to see a page's errors and requests must see them, or those tests would pass on a broken
 // page. A small page under the same strict CSP as the demo logs an error, throws, rejects a
 // promise, posts a body, loads a missing file and tries another origin; the driver must
-// report each, and its clicks, keys, viewport, screenshots and downloads must work.
+// report each (a failed load as an error, as Chromium's console does), and its clicks, keys,
+// viewport, screenshots and downloads must work.
 import { before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync, readFileSync, rmSync } from "node:fs";
@@ -75,7 +76,7 @@ function pngSize(file) {
 engineTest("the driver reports the page's errors and lists every request it made", async (t, engine) => {
   const page = await open(t, engine);
   // Errors can arrive a moment after the page says it is ready.
-  const expected = [/check: console\.error/, /check: uncaught/, /check: rejected/, /127\.0\.0\.2:9/];
+  const expected = [/check: console\.error/, /check: uncaught/, /check: rejected/, /127\.0\.0\.2:9/, /status of 404/];
   const all = (now) => expected.every((re) => now.some((e) => re.test(e)));
   const errors = await until(async () => {
     const now = await page.errors();

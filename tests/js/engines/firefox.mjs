@@ -58,6 +58,13 @@ export async function launch() {
       requests.push({ url: request.url(), method: request.method(), body: request.hasPostData() ? "(a request body)" : null });
     });
     page.on("pageerror", (error) => errors.push(String(error)));
+    // Chromium's console reports every load that failed; Firefox's console doesn't, so the
+    // driver adds them from the responses.
+    page.on("response", (response) => {
+      if (response.status() >= 400) {
+        errors.push(`Failed to load resource: the server responded with a status of ${response.status()} (${response.url()})`);
+      }
+    });
     page.on("console", (message) => message.type() === "error" && errors.push(message.text()));
     await page.setViewport({ width: 1280, height: 720 });
     // The running browser's version (BiDi), and the installed build's name for it ("153.8.0esr").
