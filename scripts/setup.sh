@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what building and testing optin need, idempotently: the wasm32 target,
-# wasm-bindgen-cli at the version Cargo.lock pins, wasm-pack, Chromium and its driver (with
-# --browser), and the npm dev dependencies from package-lock.json. Fast when all is there.
+# wasm-bindgen-cli at the version Cargo.lock pins, wasm-pack, the test browsers (with
+# --browser: Chromium, Firefox ESR, WebKitGTK, from Debian), and the npm dev dependencies from
+# package-lock.json (playwright-core and puppeteer-core drive the browsers; neither downloads
+# one). Fast when all is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
@@ -32,12 +34,21 @@ if ! command -v wasm-pack >/dev/null; then
   cargo install --locked wasm-pack || cargo install wasm-pack
 fi
 
-if [ "${1:-}" = "--browser" ] && ! { command -v chromium && command -v chromedriver; } >/dev/null; then
-  say "installing chromium and chromium-driver"
+# The browsers the tests run in, from Debian (never a browser download): Chromium and its
+# driver, Firefox ESR (driven over WebDriver BiDi, which it has built in), WebKitGTK's
+# WebDriver (it starts WebKitGTK's MiniBrowser) and Xvfb, the X server MiniBrowser needs.
+browsers_missing() {
+  for tool in chromium chromedriver firefox-esr WebKitWebDriver Xvfb; do
+    command -v "$tool" >/dev/null || return 0
+  done
+  ! ls /usr/lib/*/webkit2gtk-4.1/MiniBrowser >/dev/null 2>&1
+}
+if [ "${1:-}" = "--browser" ] && browsers_missing; then
+  say "installing chromium, chromium-driver, firefox-esr, webkit2gtk-driver and xvfb"
   SUDO=""
   [ "$(id -u)" = 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver firefox-esr webkit2gtk-driver xvfb >/dev/null
 fi
 
 # The oldest Node the package claims (pkg.json "engines"), from the npm registry's

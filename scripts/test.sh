@@ -3,10 +3,13 @@
 #   lint     cargo fmt --check, clippy (native and wasm32) with -D warnings, every crate
 #   native   cargo test: unit and property tests of the core and of the start-up decoder
 #   stats    the private-report mechanisms' statistical tests, in release (prints the table)
-#   browser  wasm-bindgen tests in headless Chromium (wasm-pack test --headless --chrome)
-#   node     the same wasm-bindgen tests in Node (wasm-pack test --node)
-#   package  the built npm package: network guard, types (tsc --strict), smoke tests in
-#            Node ESM, a plain page and a Vite build in Chromium, README examples
+#   node     the wasm-bindgen tests of the JS boundary in Node (wasm-pack test --node)
+#   package  the built npm package in Node: network guard, types (tsc --strict), smoke tests
+#            in Node ESM, README examples, the demo's sources
+#   browser-chromium, browser-firefox, browser-webkit: the browser layer, in each engine:
+#            the wasm-bindgen tests (IndexedDB storage, the JS boundary, the kernels), the
+#            driver check, the package in a plain page and a Vite build, the demo end to end
+#            (tests/js/engines/; each layer prints the engine's installed version)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh --browser || { echo "test: setup failed" >&2; exit 1; }
@@ -32,9 +35,12 @@ layer() {
   pass=$((pass + $(grep -hoE '^# pass [0-9]+' "$logs/$name.log" | awk '{ s += $3 } END { print s + 0 }')))
   fail=$((fail + $(grep -hoE '^# fail [0-9]+' "$logs/$name.log" | awk '{ s += $3 } END { print s + 0 }')))
   if [ $status -ne 0 ] && [ "$fail" -eq 0 ]; then fail=1; fi
+  # A browser layer names its engine and version ("engine: Firefox 153.8.0esr (...)").
+  local engine
+  engine=$(sed -n 's/^engine: \([^(]*[^( ]\).*/\1/p' "$logs/$name.log" | head -n 1)
   names+=("$name")
   results+=("$([ $status -eq 0 ] && echo ok || echo FAILED)")
-  counts+=("$pass passed, $fail failed, $((SECONDS - start))s")
+  counts+=("$pass passed, $fail failed, $((SECONDS - start))s${engine:+, $engine}")
   total_pass=$((total_pass + pass))
   total_fail=$((total_fail + fail))
 }
@@ -48,15 +54,27 @@ lint() {
 layer lint lint
 layer native cargo test --locked --workspace
 layer stats cargo test --release --locked --test report_statistics -- --nocapture
-layer browser env WASM_BINDGEN_USE_BROWSER=1 wasm-pack test --headless --chrome -- --locked
+# The browser layer of one engine: the wasm-bindgen tests, then every test file that drives
+# a browser (those that use tests/js/engines/), for that engine only.
+browser_layer() {
+  local engine=$1 status=0
+  node tests/js/engines/wasm_tests.mjs "$engine" || status=1
+  mapfile -t files < <(grep -l 'engines/index.mjs' tests/js/*.test.mjs)
+  OPTIN_ENGINES=$engine node --test --test-concurrency=1 "${files[@]}" || status=1
+  return $status
+}
+
 layer node wasm-pack test --node -- --locked
 layer build ./scripts/build.sh
-layer package node --test --test-concurrency=1 tests/js/
+layer package env OPTIN_ENGINES=none node --test --test-concurrency=1 tests/js/
+for engine in chromium firefox webkit; do
+  layer "browser-$engine" browser_layer "$engine"
+done
 
 echo
 echo "=== summary"
 for i in "${!names[@]}"; do
-  printf '%-8s %-7s %s\n' "${names[$i]}" "${results[$i]}" "${counts[$i]}"
+  printf '%-16s %-7s %s\n' "${names[$i]}" "${results[$i]}" "${counts[$i]}"
 done
 echo "logs in $logs/"
 echo "$total_pass passed, $total_fail failed"

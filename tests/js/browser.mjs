@@ -1,14 +1,12 @@
 // Headless Chromium (the system's /usr/bin/chromium) through playwright-core, with a fresh
 // profile and no background networking.
 import { chromium } from "playwright-core";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { tempFolder, removeFolder } from "./engines/processes.mjs";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 /** A browser on `profile` (default: a fresh one); `close({ keep: true })` leaves the profile's files. */
-export async function launch({ profile = mkdtempSync(join(tmpdir(), "optin-chromium-")) } = {}) {
+export async function launch({ profile = tempFolder("chromium") } = {}) {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
@@ -27,8 +25,11 @@ export async function launch({ profile = mkdtempSync(join(tmpdir(), "optin-chrom
     context,
     profile,
     async close({ keep = false } = {}) {
-      await context.close();
-      if (!keep) rmSync(profile, { recursive: true, force: true });
+      try {
+        await context.close();
+      } finally {
+        if (!keep) removeFolder(profile);
+      }
     },
   };
 }

@@ -1,5 +1,5 @@
 // Helpers of the demo's end-to-end tests: what is in IndexedDB, what axe-core finds, and
-// what the page asked the network for.
+// what the page asked the network for. `page` is an engines/ Page, in any engine.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -36,28 +36,30 @@ export async function totalKeys(page) {
 
 /** axe-core's serious and critical violations on the page, as readable strings. */
 export async function axeViolations(page) {
-  // page.evaluate runs outside the page's CSP, which forbids injected scripts.
-  await page.evaluate(AXE);
-  const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
-  return results.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  // The driver runs it outside the page's CSP, which forbids injected scripts.
+  await page.addScript(AXE);
+  return page.evaluate(async () => {
+    const results = await window.axe.run(document, { resultTypes: ["violations"] });
+    return results.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  });
 }
 
 /**
- * Records every request of `page`. `check()` asserts that each went to `origin` for a static
- * file (GET, no query, no body) while the page was loading, and none came after.
+ * Watches every request of `page` (the driver lists them). `check()` asserts that each went
+ * to `origin` for a static file (GET, no query, no body) while the page was loading, and none
+ * came after.
  */
 export function watchNetwork(page, origin) {
-  const requests = [];
-  let phase = "loading";
-  page.on("request", (r) => requests.push({ url: r.url(), method: r.method(), body: r.postData(), phase }));
-  page.on("websocket", (w) => requests.push({ url: w.url(), method: "WEBSOCKET", body: null, phase }));
+  // Where each loading phase began and ended, as positions in the page's request list.
+  const loads = [];
+  const phaseOf = (index) => (loads.some(([from, to]) => index >= from && (to === undefined || index < to)) ? "loading" : "loaded");
   return {
-    requests,
-    loading: () => (phase = "loading"),
-    loaded: () => (phase = "loaded"),
+    loading: () => loads.push([page.requests.length]),
+    loaded: () => (loads[loads.length - 1][1] = page.requests.length),
     check() {
+      const requests = page.requests.map((r, i) => ({ ...r, phase: phaseOf(i) }));
       assert.ok(requests.length > 0, "the page was loaded over the network");
       for (const r of requests) {
         const where = `${r.method} ${r.url} (${r.phase})`;

@@ -1,6 +1,7 @@
 // The package as users install it: `npm pack` pkg/, install the tarball into a fresh project,
-// then use it from Node ESM, from a plain <script type="module"> page under a strict CSP in
-// headless Chromium, and from a Vite build. Also runs the README's quick-start example.
+// then use it from Node ESM, from a plain <script type="module"> page under a strict CSP and
+// from a Vite build, each page in every engine (Chromium, Firefox, WebKit; OPTIN_ENGINES
+// picks, see engines/index.mjs). Also runs the README's quick-start example.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -8,7 +9,7 @@ import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync, cpSync } f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serve } from "../../scripts/serve.mjs";
-import { launch } from "./browser.mjs";
+import { engineTest, engines, launch, nodeOnly } from "./engines/index.mjs";
 
 const root = new URL("../..", import.meta.url).pathname;
 const fixture = readFileSync(join(root, "tests/fixtures/news-manifest.json"), "utf8");
@@ -52,7 +53,7 @@ function checkResult(result) {
   assert.equal(result.errorCode, "invalid-manifest");
 }
 
-test("the installed tarball holds exactly the package files", () => {
+test("the installed tarball holds exactly the package files", nodeOnly(), () => {
   const installed = join(project, "node_modules", "optin");
   const meta = JSON.parse(readFileSync(join(installed, "package.json"), "utf8"));
   assert.equal(meta.name, "optin");
@@ -68,13 +69,13 @@ test("the installed tarball holds exactly the package files", () => {
   assert.equal(execFileSync("node", ["schema.mjs"], { cwd: project, encoding: "utf8" }).trim(), "optin manifest");
 });
 
-test("Node ESM: import, version(), open()", () => {
+test("Node ESM: import, version(), open()", nodeOnly(), () => {
   writeFileSync(join(project, "usage.mjs"), usage + "\nconsole.log(JSON.stringify(result));\n");
   const out = execFileSync("node", ["usage.mjs"], { cwd: project, encoding: "utf8" });
   checkResult(JSON.parse(out));
 });
 
-test("README examples run and print what the README says", () => {
+test("README examples run and print what the README says", nodeOnly(), () => {
   const readme = readFileSync(join(root, "README.md"), "utf8");
   const examples = [...readme.matchAll(/<!-- example: ([\w-]+) -->\s*```js\n([\s\S]*?)```\s*Prints:\s*```text\n([\s\S]*?)```/g)];
   assert.ok(examples.length >= 2, `README has ${examples.length} tested examples`);
@@ -86,45 +87,50 @@ test("README examples run and print what the README says", () => {
   }
 });
 
-async function inChromium(dir, expectOrigin) {
+async function inBrowser(engine, dir, expectOrigin) {
   const server = await serve(dir);
-  const browser = await launch();
+  const page = await launch(engine);
   try {
-    const page = await browser.context.newPage();
-    const requested = [];
-    const problems = [];
-    page.on("request", (r) => requested.push(r.url()));
-    page.on("pageerror", (e) => problems.push(String(e)));
-    page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
     await page.goto(server.url + "index.html");
-    const result = await page.waitForFunction(() => window.__result, null, { timeout: 30_000 }).then((h) => h.jsonValue());
-    assert.deepEqual(problems, []);
-    for (const url of requested) assert.ok(url.startsWith(expectOrigin ?? server.url), `request to ${url}`);
+    const result = await page.waitForFunction(() => window.__result, undefined, { timeout: 30_000 });
+    assert.deepEqual(await page.errors(), []);
+    assert.ok(page.requests.length > 0, "the page was loaded over the network");
+    for (const { url } of page.requests) assert.ok(url.startsWith(expectOrigin ?? server.url), `request to ${url}`);
     return result;
   } finally {
-    await browser.close();
+    await page.close();
     await server.close();
   }
 }
 
-test("plain <script type=module> page under a strict CSP in headless Chromium", async () => {
-  const page = join(project, "page");
-  mkdirSync(page, { recursive: true });
-  cpSync(join(project, "node_modules"), join(page, "node_modules"), { recursive: true });
-  writeFileSync(join(page, "index.html"), `<!doctype html><meta charset="utf-8"><title>smoke</title><link rel="icon" href="data:,"><script type="module" src="./main.js"></script>`);
+// Each page is made once and opened in every engine.
+let plainPage;
+let viteApp;
+
+before(() => {
+  if (engines().length === 0) return;
+  plainPage = join(project, "page");
+  mkdirSync(plainPage, { recursive: true });
+  cpSync(join(project, "node_modules"), join(plainPage, "node_modules"), { recursive: true });
+  writeFileSync(join(plainPage, "index.html"), `<!doctype html><meta charset="utf-8"><title>smoke</title><link rel="icon" href="data:,"><script type="module" src="./main.js"></script>`);
   writeFileSync(
-    join(page, "main.js"),
+    join(plainPage, "main.js"),
     usage.replace('from "optin"', 'from "./node_modules/optin/index.js"') + "\nwindow.__result = result;\n",
   );
-  checkResult(await inChromium(page));
-});
 
-test("Vite build of an app that imports optin, in headless Chromium", async () => {
   const app = join(project, "vite-app");
   mkdirSync(app, { recursive: true });
   writeFileSync(join(app, "index.html"), `<!doctype html><meta charset="utf-8"><title>vite</title><link rel="icon" href="data:,"><script type="module" src="./main.js"></script>`);
   writeFileSync(join(app, "main.js"), usage + "\nwindow.__result = result;\n");
   const vite = join(root, "node_modules", "vite", "bin", "vite.js");
   execFileSync("node", [vite, "build", "--logLevel", "error", "--outDir", "dist", app], { cwd: project, stdio: "pipe" });
-  checkResult(await inChromium(join(app, "dist")));
+  viteApp = join(app, "dist");
+});
+
+engineTest("plain <script type=module> page under a strict CSP", async (t, engine) => {
+  checkResult(await inBrowser(engine, plainPage));
+});
+
+engineTest("Vite build of an app that imports optin", async (t, engine) => {
+  checkResult(await inBrowser(engine, viteApp));
 });
