@@ -7,6 +7,8 @@
 #   node     the same wasm-bindgen tests in Node (wasm-pack test --node)
 #   package  the built npm package: network guard, types (tsc --strict), smoke tests in
 #            Node ESM, a plain page and a Vite build in Chromium, README examples
+#   fuzz     random call sequences and 10,000 hostile calls over the built package's whole
+#            JS API (tests/js/fuzz.test.mjs; OPTIN_FUZZ_RUNS / OPTIN_FUZZ_SEED for more)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh --browser || { echo "test: setup failed" >&2; exit 1; }
@@ -17,7 +19,8 @@ mkdir -p "$logs"
 names=() results=() counts=()
 total_pass=0 total_fail=0
 
-# Runs a layer; counts "test result" lines (cargo, wasm-bindgen-test) and "# pass" (node --test).
+# Runs a layer; counts "test result" lines (cargo, wasm-bindgen-test) and "# pass" (node --test),
+# and adds what its tests report as "# summary: ..." (the fuzz layer's sequences and calls).
 layer() {
   local name=$1
   shift
@@ -32,9 +35,11 @@ layer() {
   pass=$((pass + $(grep -hoE '^# pass [0-9]+' "$logs/$name.log" | awk '{ s += $3 } END { print s + 0 }')))
   fail=$((fail + $(grep -hoE '^# fail [0-9]+' "$logs/$name.log" | awk '{ s += $3 } END { print s + 0 }')))
   if [ $status -ne 0 ] && [ "$fail" -eq 0 ]; then fail=1; fi
+  local note
+  note=$(grep -hE '^\s*# summary: ' "$logs/$name.log" | sed -E 's/^\s*# summary: //' | paste -sd ';' - | sed 's/;/; /g')
   names+=("$name")
   results+=("$([ $status -eq 0 ] && echo ok || echo FAILED)")
-  counts+=("$pass passed, $fail failed, $((SECONDS - start))s")
+  counts+=("$pass passed, $fail failed, $((SECONDS - start))s${note:+ ($note)}")
   total_pass=$((total_pass + pass))
   total_fail=$((total_fail + fail))
 }
@@ -51,7 +56,10 @@ layer stats cargo test --release --locked --test report_statistics -- --nocaptur
 layer browser env WASM_BINDGEN_USE_BROWSER=1 wasm-pack test --headless --chrome -- --locked
 layer node wasm-pack test --node -- --locked
 layer build ./scripts/build.sh
-layer package node --test --test-concurrency=1 tests/js/
+package_tests=()
+for f in tests/js/*.test.mjs; do [ "$f" = tests/js/fuzz.test.mjs ] || package_tests+=("$f"); done
+layer package node --test --test-concurrency=1 "${package_tests[@]}"
+layer fuzz node --test tests/js/fuzz.test.mjs
 
 echo
 echo "=== summary"
