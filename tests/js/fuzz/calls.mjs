@@ -42,9 +42,8 @@ const list = (call) => call.args.map(source).join(", ");
 // is wrong with it (Env.liveness checks that), or another code for an invalid argument.
 const closedExpectation = (env) => (env.closedState ? "error" : "any");
 
-/** A `Personalizer` method on the instance under test. */
-function method(name, argArbs, opts = {}) {
-  const def = {
+function methodDef(name, opts) {
+  return {
     name: `p.${name}`,
     async: opts.async,
     invoke: (env, values) => env.p[name](...values),
@@ -52,6 +51,16 @@ function method(name, argArbs, opts = {}) {
     after: opts.after,
     render: (call) => `p.${name}(${list(call)})`,
   };
+}
+
+/** One call of `p[name]` with these argument specs, as the generator makes it. */
+export function personalizerCall(name, args, opts = {}) {
+  return new Call(methodDef(name, opts), args);
+}
+
+/** A `Personalizer` method on the instance under test. */
+function method(name, argArbs, opts = {}) {
+  const def = methodDef(name, opts);
   // Now and then the app's clock misbehaves during the call.
   const clock = fc.oneof(w(40, fc.constant(undefined)), w(1, c("throw", "nan", "backwards", "reenter", "close")));
   return fc.record({ args: fc.tuple(...argArbs), clock }).map(({ args, clock }) => new Call(def, trimUndefined(args), { clock }));
@@ -75,6 +84,8 @@ const closes = (state) => (env, outcome) => {
   const ok = outcome.kind === "returned" || outcome.kind === "resolved" || (outcome.error && outcome.error.code === "closed");
   if (ok || state !== "closed") env.closedState = env.closedState ?? state;
 };
+
+export const CLOSE = { exempt: true, after: closes("closed") };
 
 const listenerSpec = fc.oneof(
   w(4, fc.constant(b("listener", "log"))),
@@ -140,7 +151,7 @@ const personalizerMethods = [
   ], { async: true, after: (env, outcome) => outcome.kind === "resolved" && env.reports.push(outcome.value) })),
   w(1, method("privacyBudget", [])),
   w(1, method("health", [])),
-  w(1, method("close", [], { exempt: true, after: closes("closed") })),
+  w(1, method("close", [], CLOSE)),
   w(1, method("free", [], { exempt: true, after: closes("freed") })),
   w(1, fc.constant(new Call({
     name: "p[Symbol.dispose]",
@@ -192,15 +203,13 @@ const staticCalls = [
   }, []))),
 ];
 
-/** An `Aggregator` call on aggregator `index` (modulo how many there are). */
-function aggMethod(name, argArbs, opts = {}) {
-  const def = {
+function aggDef(name, opts) {
+  return {
     name: `agg.${name}`,
     needsAgg: true,
     invoke: (env, values, call) => {
       const target = env.aggs[call.index % env.aggs.length];
-      const result = name === "dispose" ? target.agg[Symbol.dispose]() : target.agg[name](...values);
-      return result;
+      return name === "dispose" ? target.agg[Symbol.dispose]() : target.agg[name](...values);
     },
     expect: (env, call) => (env.aggs[call.index % env.aggs.length].freed ? "error" : "any"),
     after: opts.frees
@@ -210,6 +219,16 @@ function aggMethod(name, argArbs, opts = {}) {
       : undefined,
     render: (call) => (name === "dispose" ? `env.agg(${call.index})[Symbol.dispose]()` : `env.agg(${call.index}).${name}(${list(call)})`),
   };
+}
+
+/** One call of aggregator `index`'s `name` with these argument specs. */
+export function aggregatorCall(name, index, args, opts = {}) {
+  return new Call(aggDef(name, opts), args, { index });
+}
+
+/** An `Aggregator` call on aggregator `index` (modulo how many there are). */
+function aggMethod(name, argArbs, opts = {}) {
+  const def = aggDef(name, opts);
   return fc.record({ index: fc.nat(3), args: fc.tuple(...argArbs) }).map(({ index, args }) => new Call(def, trimUndefined(args), { index }));
 }
 

@@ -541,9 +541,9 @@ export class Env {
       const v = verdict(o, expect, this.api, this.codes);
       if (v) out.push([where, `${where === "bystander" ? "the untouched instance" : "p"}.${method}() ${v}`]);
     };
-    const pExpect = this.closedState ? (this.closedState === "closed" ? "closed" : "error") : "any";
+    const pExpect = this.closedState ? (this.closedState === "closed" ? "closed" : "error") : "value";
     for (const m of ["modules", "health", "rank"]) probe("instance", this.p, m, pExpect);
-    for (const m of ["modules", "health", "rank"]) probe("bystander", this.bystander, m, "any");
+    for (const m of ["modules", "health", "rank"]) probe("bystander", this.bystander, m, "value");
     this.aggs.forEach((a, i) => {
       let o;
       try {
@@ -551,7 +551,7 @@ export class Env {
       } catch (error) {
         o = { kind: "threw", error };
       }
-      const v = verdict(o, a.freed ? "error" : "any", this.api, this.codes);
+      const v = verdict(o, a.freed ? "error" : "value", this.api, this.codes);
       if (v) out.push(["aggregator", `agg[${i}].estimate() ${v}`]);
     });
     return out;

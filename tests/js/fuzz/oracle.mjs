@@ -63,7 +63,8 @@ export function describeThrown(e) {
   if (thrownByHostile(e)) return `the app's own exception (${e.name}) escaped`;
   try {
     if (e instanceof Error) {
-      const type = e.constructor && e.constructor.name !== e.name ? `${e.constructor.name} ${e.name}` : e.name;
+      const ctor = e.constructor && e.constructor.name;
+      const type = ctor && ctor !== e.name && e.name !== "OptinError" ? `${ctor} ${e.name}` : e.name;
       const code = typeof e.code === "string" ? ` [${e.code}]` : e.code !== undefined ? ` [code: ${typeof e.code}]` : "";
       return `${type}${code}: ${normalize(e.message)}`;
     }
@@ -94,8 +95,9 @@ export function describeOutcome(o) {
 }
 
 /**
- * The problem with `outcome`, or null. `expect`: "any" (a value or an OptinError), "closed"
- * (an OptinError with code "closed"), "error" (an OptinError of any documented code).
+ * The problem with `outcome`, or null. `expect`: "any" (a value or an OptinError), "value"
+ * (a value: an instance that is still working), "closed" (an OptinError with code "closed"),
+ * "error" (an OptinError of any documented code).
  */
 export function verdict(outcome, expect, api, codes) {
   switch (outcome.kind) {
@@ -103,7 +105,7 @@ export function verdict(outcome, expect, api, codes) {
       return "never settled";
     case "returned":
     case "resolved":
-      return expect === "any" ? null : `${outcome.kind} a value where an OptinError${expect === "closed" ? " (closed)" : ""} was due`;
+      return expect === "any" || expect === "value" ? null : `${outcome.kind} a value where an OptinError${expect === "closed" ? " (closed)" : ""} was due`;
     default: {
       const e = outcome.error;
       if (!isOptinError(e, api, codes)) {
@@ -113,6 +115,7 @@ export function verdict(outcome, expect, api, codes) {
           : `${outcome.kind} ${describeThrown(e)}`;
       }
       if (expect === "closed" && e.code !== "closed") return `${outcome.kind} code ${e.code} where "closed" was due`;
+      if (expect === "value") return `${outcome.kind} ${describeThrown(e)}`;
       return null;
     }
   }
