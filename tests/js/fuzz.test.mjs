@@ -72,8 +72,9 @@ test("the fuzz checks catch each planted fault and pass a well-behaved package",
   const forgedEvent = b("getter", obj([["category", lit("reading")], ["kind", lit("click")], ["item", lit("a-1")]]), "category", "forged");
 
   async function attempt(plant, calls) {
-    const gen = await fakeGeneration(plant);
-    const env = new Env(gen, { p: gen.freedP, agg: gen.freedAgg }, { codes, timeoutMs: 100, strays: [] });
+    const strays = [];
+    const gen = await fakeGeneration(plant, strays);
+    const env = new Env(gen, { p: gen.freedP, agg: gen.freedAgg }, { codes, timeoutMs: 100, strays });
     await env.setup({ grants: ["topics"], catalog: "items", n: 5, dim: 0, seed: 1, events: 3, aggs: 1, gpc: false, listen: false });
     try {
       for (const call of calls) await env.perform(call);
@@ -116,6 +117,9 @@ test("the fuzz checks catch each planted fault and pass a well-behaved package",
 
   const hang = (await attempt("hang", [personalizerCall("record", [event], { async: true })])).failure;
   assert.equal(hang.problems[0].text, "never settled");
+
+  const stray = (await attempt("stray", [personalizerCall("record", [event], { async: true })])).failure;
+  assert.deepEqual(where(stray), ["stray"]);
 
   const undocumented = (await attempt("undocumented", [personalizerCall("record", [event], { async: true })])).failure;
   assert.match(undocumented.problems[0].text, /undocumented code "oops"/);

@@ -12,6 +12,7 @@ const c = (...values) => fc.constantFrom(...values);
 export const hostileLeaf = fc.oneof(
   fc.constant(undef),
   fc.constant(lit(null)),
+  c(obj([]), arr([]), lit(123), lit(true), lit("")),
   c("NaN", "Infinity", "-Infinity", "-0", "max", "tiny", "2^53+2", "2^32", "-1", "0.5", "1e300", "-1e300").map((n) => b("num", n)),
   c("0", "12345678901234567890", "-1").map((d) => b("big", d)),
   fc.constant(b("sym")),

@@ -15,6 +15,7 @@ export const START = Date.parse("2026-11-24T09:00:00Z");
 const DAY = 86_400_000;
 
 const copies = [];
+const loaded = new Set();
 process.on("exit", () => {
   for (const dir of copies) rmSync(dir, { recursive: true, force: true });
 });
@@ -31,7 +32,8 @@ export async function loadPackage(pkgDir, fresh) {
     copies.push(dir);
   }
   const api = await import(pathToFileURL(join(dir, "index.js")).href);
-  const gen = { api, dir };
+  const gen = { api, dir: join(dir, "/") };
+  loaded.add(gen.dir);
   // Objects no call should accept where an instance is due: freed, or made by another copy.
   const freed = await api.Personalizer.open(structuredClone(FIXTURE), { storage: "memory", now: () => START });
   freed.free();
@@ -150,6 +152,14 @@ export class Env {
     this.calls = 0;
     this.log = [];
     this.pendingCatalogIds = null;
+    this.abandonedStrays = 0;
+  }
+
+  /** Whether a stray exception came from another, earlier copy of the module (a finalizer of
+   *  an object of a copy that broke and was left behind), not from the call running now. */
+  fromAnotherCopy(stray) {
+    for (const dir of loaded) if (dir !== this.gen.dir && stray.stack.includes(dir)) return true;
+    return false;
   }
 
   readClock() {
@@ -507,7 +517,10 @@ export class Env {
       if (v) problem("callback", `${n.label} ${v}`);
     }
     this.nested = null;
-    for (const s of this.strays.slice(straysBefore)) problem("stray", s);
+    for (const s of this.strays.slice(straysBefore)) {
+      if (this.fromAnotherCopy(s)) this.abandonedStrays += 1;
+      else problem("stray", s.text);
+    }
     if (call.def.after) await call.def.after(this, outcome, values, call);
     const before = problems.length;
     for (const [where, text] of await this.liveness()) problem(where, text);

@@ -7,12 +7,14 @@
 //   "escape"       reads the event's fields unguarded, so a throwing getter escapes
 //   "hang"         returns a promise that never settles
 //   "undocumented" throws an OptinError with a code no table lists
+//   "stray"        resolves, and an uncaught exception follows (pushed to `strays`, as the
+//                  runner's process handler would)
 //   "answers-after-close"  (not in record) calls after close() still answer
 //   "dead-aggregator"      agg.add leaves the aggregator throwing on every call
 
 /** { api, freedP, freedAgg }, as env.mjs `loadPackage` returns for the real package. */
-export async function fakeGeneration(plant) {
-  const api = fakePackage(plant);
+export async function fakeGeneration(plant, strays = []) {
+  const api = fakePackage(plant, strays);
   const freedP = await api.Personalizer.open({}, {});
   freedP.free();
   const freedAgg = new api.Aggregator({ id: "feed-helpful", type: "boolean", epsilon: 1 });
@@ -20,7 +22,7 @@ export async function fakeGeneration(plant) {
   return { api, freedP, freedAgg };
 }
 
-function fakePackage(plant) {
+function fakePackage(plant, strays) {
   const module = { broken: false };
 
   class OptinError extends Error {
@@ -111,6 +113,9 @@ function fakePackage(plant) {
           return Promise.resolve({ stored: String(event.category).length > 0 });
         case "hang":
           return new Promise(() => {});
+        case "stray":
+          setImmediate(() => strays.push({ text: "uncaught exception: RuntimeError: unreachable", stack: "" }));
+          return Promise.resolve({ stored: true });
         case "undocumented":
           return Promise.reject(new OptinError("oops", "a code nobody documented"));
         default:

@@ -43,8 +43,9 @@ const config = {
 // happen (Env.perform looks at what arrived while it ran).
 const strays = [];
 function catchStrays() {
-  process.on("uncaughtException", (e) => strays.push(`uncaught exception: ${describeThrown(e)}`));
-  process.on("unhandledRejection", (e) => strays.push(`unhandled rejection: ${describeThrown(e)}`));
+  const stack = (e) => (e instanceof Error ? String(e.stack) : "");
+  process.on("uncaughtException", (e) => strays.push({ text: `uncaught exception: ${describeThrown(e)}`, stack: stack(e) }));
+  process.on("unhandledRejection", (e) => strays.push({ text: `unhandled rejection: ${describeThrown(e)}`, stack: stack(e) }));
 }
 
 const codes = errorCodes(ROOT);
@@ -89,7 +90,7 @@ async function sequences() {
   const started = Date.now();
   let gen = await loadPackage(config.pkgDir, false);
   const foreign = await foreignObjects(await loadPackage(config.pkgDir, true));
-  const stats = { sequences: 0, calls: 0, failingSequences: 0, moduleCopies: 1 };
+  const stats = { sequences: 0, calls: 0, failingSequences: 0, moduleCopies: 1, straysOfAbandonedCopies: 0 };
   const failures = [];
   let index = 0;
   const survey = fc.asyncProperty(sequenceArb, async (value) => {
@@ -97,6 +98,7 @@ async function sequences() {
     const { env: e, failure } = await runSequence(gen, foreign, value);
     stats.sequences += 1;
     stats.calls += e.calls;
+    stats.straysOfAbandonedCopies += e.abandonedStrays;
     if (failure) {
       stats.failingSequences += 1;
       failures.push({ run, ...failure, setup: value.setup });
@@ -299,6 +301,7 @@ export function formatReport(r) {
   }
   const s = r.stats;
   lines.push(`fuzz: seed ${r.seed}, ${s.sequences} sequences, ${s.calls} calls, ${s.failingSequences} failing sequences, ${r.signatures.length} distinct failures (survey ${s.surveySeconds} s, shrinking ${s.shrinkSeconds} s, ${s.moduleCopies} module copies)`);
+  if (s.straysOfAbandonedCopies) lines.push(`fuzz: ${s.straysOfAbandonedCopies} uncaught exceptions came from copies of the module that had broken before (their objects' finalizers), and were not counted against the calls they interrupted`);
   r.signatures.forEach((g, i) => {
     lines.push("");
     lines.push(`fuzz: failure ${i + 1}/${r.signatures.length} [${g.sequences} sequences]: ${g.signature}`);
