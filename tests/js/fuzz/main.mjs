@@ -8,7 +8,7 @@
 // OPTIN_FUZZ_PATH and OPTIN_FUZZ_REPLAY (replay one run: fast-check's path and, for a shrunk
 // run, which of its commands ran; both as printed by a failure), OPTIN_FUZZ_SHRINK (how
 // many distinct failures to shrink, default 40), OPTIN_FUZZ_SHRINK_SECONDS (for all of them,
-// default 60; 10 s each at most), OPTIN_FUZZ_CALLS (hostile calls, default 10000),
+// default 45; 10 s each at most), OPTIN_FUZZ_CALLS (hostile calls, default 10000),
 // OPTIN_FUZZ_PKG (the built package, default pkg/).
 //
 // "sequences" runs every sequence to its first failure and goes on (so one run counts every
@@ -34,7 +34,7 @@ const config = {
   hostileCalls: Number(env.OPTIN_FUZZ_CALLS ?? 10000),
   maxCommands: Number(env.OPTIN_FUZZ_MAX_COMMANDS ?? 30),
   timeoutMs: Number(env.OPTIN_FUZZ_TIMEOUT_MS ?? 2000),
-  shrinkSeconds: Number(env.OPTIN_FUZZ_SHRINK_SECONDS ?? 60),
+  shrinkSeconds: Number(env.OPTIN_FUZZ_SHRINK_SECONDS ?? 45),
   shrinkAttempts: 400,
   shrinkSecondsEach: 10,
 };
