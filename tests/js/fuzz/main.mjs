@@ -9,7 +9,9 @@
 // run, which of its commands ran; both as printed by a failure), OPTIN_FUZZ_SHRINK (how
 // many distinct failures to shrink, default 40), OPTIN_FUZZ_SHRINK_SECONDS (for all of them,
 // default 45; 10 s each at most), OPTIN_FUZZ_CALLS (hostile calls, default 10000),
-// OPTIN_FUZZ_PKG (the built package, default pkg/).
+// OPTIN_FUZZ_PKG (the built package, default pkg/), OPTIN_FUZZ_MAX_COMMANDS (per sequence,
+// default 30), OPTIN_FUZZ_TIMEOUT_MS (how long a promise may take, default 2000),
+// OPTIN_FUZZ_VERBOSE (print every call that takes over a second).
 //
 // "sequences" runs every sequence to its first failure and goes on (so one run counts every
 // failure), groups the failures by signature, then shrinks the first of each group in a fresh
