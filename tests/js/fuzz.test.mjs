@@ -44,7 +44,7 @@ test("random call sequences over the whole API: a value or an OptinError, and ev
   show(t, r.stdout);
   assert.ok(r.report, `the fuzz runner ended (${r.signal ?? `exit ${r.code}`}) without a report:\n${r.stderr.slice(-4000)}`);
   const { stats, signatures } = r.report;
-  t.diagnostic(`summary: ${stats.sequences} sequences, ${stats.calls} calls, ${stats.failingSequences} failures (${signatures.length} distinct)`);
+  t.diagnostic(`summary: ${stats.sequences} sequences, ${stats.calls} calls, ${stats.failingSequences} failures of ${signatures.length} kinds`);
   assert.equal(signatures.length, 0, `${signatures.length} distinct failures in ${stats.failingSequences} of ${stats.sequences} sequences (seed ${r.report.seed}); each is printed above with its seed, path and shrunk sequence`);
 });
 
