@@ -10,6 +10,8 @@
 #            the wasm-bindgen tests (IndexedDB storage, the JS boundary, the kernels), the
 #            driver check, the package in a plain page and a Vite build, the demo end to end
 #            (tests/js/engines/; each layer prints the engine's installed version)
+#   fuzz     random call sequences and 10,000 hostile calls over the built package's whole
+#            JS API (tests/js/fuzz.test.mjs; OPTIN_FUZZ_RUNS / OPTIN_FUZZ_SEED for more)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh --browser || { echo "test: setup failed" >&2; exit 1; }
@@ -20,7 +22,8 @@ mkdir -p "$logs"
 names=() results=() counts=()
 total_pass=0 total_fail=0
 
-# Runs a layer; counts "test result" lines (cargo, wasm-bindgen-test) and "# pass" (node --test).
+# Runs a layer; counts "test result" lines (cargo, wasm-bindgen-test) and "# pass" (node --test),
+# and adds what its tests report as "# summary: ..." (the fuzz layer's sequences and calls).
 layer() {
   local name=$1
   shift
@@ -35,12 +38,14 @@ layer() {
   pass=$((pass + $(grep -hoE '^# pass [0-9]+' "$logs/$name.log" | awk '{ s += $3 } END { print s + 0 }')))
   fail=$((fail + $(grep -hoE '^# fail [0-9]+' "$logs/$name.log" | awk '{ s += $3 } END { print s + 0 }')))
   if [ $status -ne 0 ] && [ "$fail" -eq 0 ]; then fail=1; fi
-  # A browser layer names its engine and version ("engine: Firefox 153.8.0esr (...)").
-  local engine
+  # A browser layer names its engine and version ("engine: Firefox 153.8.0esr (...)"); a test
+  # may add a summary line ("# summary: ..."), e.g. the fuzz layer's counts.
+  local engine note
   engine=$(sed -n 's/^engine: \([^(]*[^( ]\).*/\1/p' "$logs/$name.log" | head -n 1)
+  note=$(grep -hE '^\s*# summary: ' "$logs/$name.log" | sed -E 's/^\s*# summary: //' | paste -sd ';' - | sed 's/;/; /g')
   names+=("$name")
   results+=("$([ $status -eq 0 ] && echo ok || echo FAILED)")
-  counts+=("$pass passed, $fail failed, $((SECONDS - start))s${engine:+, $engine}")
+  counts+=("$pass passed, $fail failed, $((SECONDS - start))s${engine:+, $engine}${note:+ ($note)}")
   total_pass=$((total_pass + pass))
   total_fail=$((total_fail + fail))
 }
@@ -66,7 +71,10 @@ browser_layer() {
 
 layer node wasm-pack test --node -- --locked
 layer build ./scripts/build.sh
-layer package env OPTIN_ENGINES=none node --test --test-concurrency=1 tests/js/
+package_tests=()
+for f in tests/js/*.test.mjs; do [ "$f" = tests/js/fuzz.test.mjs ] || package_tests+=("$f"); done
+layer package env OPTIN_ENGINES=none node --test --test-concurrency=1 "${package_tests[@]}"
+layer fuzz node --test tests/js/fuzz.test.mjs
 for engine in chromium firefox webkit; do
   layer "browser-$engine" browser_layer "$engine"
 done
