@@ -9,9 +9,16 @@
  */
 export class OptinError extends Error {
   constructor(code, message, options) {
-    super(message, options);
+    // Total, like every optin call: whatever it is given, it makes an error.
+    let cause;
+    try {
+      if (options !== null && typeof options === "object" && "cause" in options) cause = { cause: options.cause };
+    } catch {
+      // A cause that can't be read is none.
+    }
+    super(text(message), cause);
     this.name = "OptinError";
-    this.code = code;
+    this.code = typeof code === "string" ? code : "internal";
   }
 
   /** `{ name, code, message }`: what survives `postMessage` and `JSON.stringify`. */
@@ -47,9 +54,29 @@ export class OptinError extends Error {
   }
 }
 
-/** For the Rust side: a new OptinError. */
+function text(value) {
+  if (typeof value === "string") return value;
+  try {
+    return String(value);
+  } catch {
+    return typeof value;
+  }
+}
+
+// The errors optin made itself, so an OptinError the app throws (from a getter, say) is told
+// apart from one of ours and never passed off as optin's.
+const own = new WeakSet();
+
+/** A new OptinError of optin's own (the Rust side and the JS entry make theirs here). */
 export function optinError(code, message) {
-  return new OptinError(code, message);
+  const e = new OptinError(code, message);
+  own.add(e);
+  return e;
+}
+
+/** Whether `e` is an error optin made (not the app, nor a look-alike). */
+export function isOwn(e) {
+  return own.has(e);
 }
 
 let cryptoSource = null;

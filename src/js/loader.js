@@ -8,7 +8,7 @@
 
 import * as glue from "./optin_bg.js";
 import packedBase64, { unlzma } from "./optin_wasm.js";
-import { OptinError } from "./host.js";
+import { isOwn, optinError } from "./host.js";
 
 let ready = null;
 let loading = null;
@@ -27,11 +27,11 @@ function decodeBase64(text) {
 function unpack(decoder, packed) {
   const size = new DataView(packed.buffer, packed.byteOffset, packed.length).getUint32(5, true);
   const at = decoder.reserve(packed.length, size) >>> 0;
-  if (at === 0) throw new OptinError("unsupported", "not enough memory to unpack the WebAssembly module");
+  if (at === 0) throw optinError("unsupported", "not enough memory to unpack the WebAssembly module");
   new Uint8Array(decoder.memory.buffer, at, packed.length).set(packed);
   let written = decoder.begin() === size ? 0 : -1;
   while (written >= 0 && written < size) written = decoder.step(16384);
-  if (written !== size) throw new OptinError("internal", `the packed WebAssembly module is damaged (${written})`);
+  if (written !== size) throw optinError("internal", `the packed WebAssembly module is damaged (${written})`);
   // Instantiation copies the bytes, so a view into the decoder's memory will do.
   return new Uint8Array(decoder.memory.buffer, at + packed.length, size);
 }
@@ -44,9 +44,9 @@ function start(instance) {
 }
 
 function unsupported(e) {
-  if (e instanceof OptinError) return e;
+  if (isOwn(e)) return e;
   const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-  return new OptinError(
+  return optinError(
     "unsupported",
     `WebAssembly can't run here (${what}); under a Content-Security-Policy, allow 'wasm-unsafe-eval' in script-src`,
   );

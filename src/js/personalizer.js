@@ -5,7 +5,7 @@
 // The instance is closed by `close()` or `using` (Symbol.dispose); later calls throw
 // "closed".
 
-import { OptinError } from "./host.js";
+import { isOwn, optinError } from "./host.js";
 import { load } from "./loader.js";
 import { decode } from "./rank_fast.js";
 import * as read from "./read.js";
@@ -22,14 +22,14 @@ const opening = Symbol("optin.open");
 
 /** An unexpected error (a module fault) as an OptinError; OptinErrors pass through. */
 function internal(e) {
-  if (e instanceof OptinError) return e;
+  if (isOwn(e)) return e;
   let what = "unknown error";
   try {
     what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
   } catch {
     // Said enough.
   }
-  return new OptinError("internal", what);
+  return optinError("internal", what);
 }
 
 /** `open`'s options: plain values, except `now`, the app's clock, which stays a function. */
@@ -47,7 +47,7 @@ function openOptions(value) {
       else rest[name] = field;
     }
   } catch (e) {
-    throw e instanceof OptinError ? e : read.fail("invalid-argument", "options", "reading it threw");
+    throw isOwn(e) ? e : read.fail("invalid-argument", "options", "reading it threw");
   }
   const copied = read.options(rest, "options", OPEN_OPTIONS);
   if (now !== undefined && now !== null) {
@@ -110,7 +110,7 @@ export class Personalizer {
 
   /** Use `Personalizer.open`. */
   constructor(token, core) {
-    if (token !== opening) throw new OptinError("invalid-argument", "use `await Personalizer.open(manifest, options)`");
+    if (token !== opening) throw optinError("invalid-argument", "use `await Personalizer.open(manifest, options)`");
     this.#core = core;
     this.#about = { storage: core.storage, namespace: core.namespace, policyVersion: core.policyVersion };
   }
@@ -126,15 +126,19 @@ export class Personalizer {
     }
   }
 
-  // The core, or "closed".
-  #live() {
-    if (this.#closed) throw new OptinError("closed", "this Personalizer was closed");
-    return this.#core;
+  // The core of `p`, or "closed"; a method called on another object is an error too (a brand
+  // check: the core is never reached through something that only looks like a Personalizer).
+  static #live(p) {
+    if (p === null || typeof p !== "object" || !(#core in p)) {
+      throw optinError("invalid-argument", "not a Personalizer: a method was called on another object");
+    }
+    if (p.#closed) throw optinError("closed", "this Personalizer was closed");
+    return p.#core;
   }
 
   // A synchronous call: every error an OptinError.
-  #call(f) {
-    const core = this.#live();
+  static #call(p, f) {
+    const core = Personalizer.#live(p);
     try {
       return f(core);
     } catch (e) {
@@ -143,79 +147,79 @@ export class Personalizer {
   }
 
   // An asynchronous call: argument errors reject too.
-  async #write(f) {
+  static async #write(p, f) {
     try {
-      return await f(this.#live());
+      return await f(Personalizer.#live(p));
     } catch (e) {
       throw internal(e);
     }
   }
 
   modules(locale) {
-    return this.#call((core) => core.modules(locale === undefined || locale === null ? undefined : read.string(locale, "locale", 64)));
+    return Personalizer.#call(this, (core) => core.modules(locale === undefined || locale === null ? undefined : read.string(locale, "locale", 64)));
   }
 
   grant(moduleId) {
-    return this.#write((core) => core.grant(read.string(moduleId, "moduleId", 1024)));
+    return Personalizer.#write(this, (core) => core.grant(read.string(moduleId, "moduleId", 1024)));
   }
 
   revoke(moduleId) {
-    return this.#write((core) => core.revoke(read.string(moduleId, "moduleId", 1024)));
+    return Personalizer.#write(this, (core) => core.revoke(read.string(moduleId, "moduleId", 1024)));
   }
 
   consentRecords() {
-    return this.#call((core) => core.consentRecords());
+    return Personalizer.#call(this, (core) => core.consentRecords());
   }
 
   exportConsent() {
-    return this.#call((core) => core.exportConsent());
+    return Personalizer.#call(this, (core) => core.exportConsent());
   }
 
   importConsent(records) {
-    return this.#write((core) => core.importConsent(read.plain(records, "records", "invalid-consent-import")));
+    return Personalizer.#write(this, (core) => core.importConsent(read.plain(records, "records", "invalid-consent-import")));
   }
 
   noticeViewed(moduleIds) {
-    return this.#write((core) => core.noticeViewed(read.strings(moduleIds, "moduleIds", 10_000) ?? undefined));
+    return Personalizer.#write(this, (core) => core.noticeViewed(read.strings(moduleIds, "moduleIds", 10_000) ?? undefined));
   }
 
   consentMetrics() {
-    return this.#call((core) => core.consentMetrics());
+    return Personalizer.#call(this, (core) => core.consentMetrics());
   }
 
   onChange(listener) {
-    return this.#call((core) => {
+    return Personalizer.#call(this, (core) => {
       if (typeof listener !== "function") throw read.fail("invalid-argument", "listener", "expected a function");
       return core.onChange(listener);
     });
   }
 
   record(event) {
-    return this.#write((core) => core.record(read.object(event, "event", "invalid-event")));
+    return Personalizer.#write(this, (core) => core.record(read.object(event, "event", "invalid-event")));
   }
 
   recordMany(events) {
-    return this.#write((core) => core.recordMany(read.array(events, "events", "invalid-event", read.BULK)));
+    return Personalizer.#write(this, (core) => core.recordMany(read.array(events, "events", "invalid-event", read.BULK)));
   }
 
   forget(what) {
-    return this.#write((core) => core.forget(read.object(what, "what")));
+    return Personalizer.#write(this, (core) => core.forget(read.object(what, "what")));
   }
 
   unblock(feature) {
-    return this.#write((core) => core.unblock(read.string(feature, "feature", 1024)));
+    return Personalizer.#write(this, (core) => core.unblock(read.string(feature, "feature", 1024)));
   }
 
   setCatalog(items) {
-    this.#call((core) => core.setCatalog(read.array(items, "items", "invalid-catalog", read.BULK)));
+    Personalizer.#call(this, (core) => core.setCatalog(read.array(items, "items", "invalid-catalog", read.BULK)));
   }
 
   setCatalogPacked(packed) {
-    this.#call((core) => core.setCatalogPacked(packedCatalog(packed)));
+    Personalizer.#call(this, (core) => core.setCatalogPacked(packedCatalog(packed)));
   }
 
   rank(candidates, options) {
-    return this.#call((core) => {
+    return Personalizer.#call(this, (core) => {
       let ids = read.strings(candidates, "candidates", MAX_ITEMS);
       const o = rankOptions(options);
       let unknown;
@@ -238,64 +242,73 @@ export class Personalizer {
   }
 
   preview(sample, options) {
-    return this.#call((core) => {
+    return Personalizer.#call(this, (core) => {
       const s = typeof sample === "string" ? read.string(sample, "sample", 1024) : read.array(sample, "sample", "invalid-event", read.BULK);
       return core.preview(s, rankOptions(options, PREVIEW_OPTIONS));
     });
   }
 
   audit(options) {
-    return this.#call((core) => core.audit(read.options(options, "options", AUDIT_OPTIONS)));
+    return Personalizer.#call(this, (core) => core.audit(read.options(options, "options", AUDIT_OPTIONS)));
   }
 
   explainInterest(feature) {
-    return this.#call((core) => core.explainInterest(read.string(feature, "feature", 1024)));
+    return Personalizer.#call(this, (core) => core.explainInterest(read.string(feature, "feature", 1024)));
   }
 
   inventory() {
-    return this.#call((core) => core.inventory());
+    return Personalizer.#call(this, (core) => core.inventory());
   }
 
   profile() {
-    return this.#call((core) => core.profile());
+    return Personalizer.#call(this, (core) => core.profile());
   }
 
   exportData() {
-    return this.#write((core) => core.exportData());
+    return Personalizer.#write(this, (core) => core.exportData());
   }
 
   eraseAll() {
-    return this.#write((core) => core.eraseAll());
+    return Personalizer.#write(this, (core) => core.eraseAll());
   }
 
   privateReport(metricId, value) {
-    return this.#write((core) => core.privateReport(read.string(metricId, "metricId", 256), read.plain(value, "value")));
+    return Personalizer.#write(this, (core) => core.privateReport(read.string(metricId, "metricId", 256), read.plain(value, "value")));
   }
 
   privacyBudget() {
-    return this.#call((core) => core.privacyBudget());
+    return Personalizer.#call(this, (core) => core.privacyBudget());
   }
 
   health() {
-    return this.#call((core) => core.health());
+    return Personalizer.#call(this, (core) => core.health());
   }
 
   // Still readable after close: what the instance was.
   get storage() {
-    if (!this.#closed) this.#about.storage = this.#core.storage;
-    return this.#about.storage;
+    const about = Personalizer.#aboutOf(this);
+    if (!this.#closed) about.storage = this.#core.storage;
+    return about.storage;
   }
 
   get namespace() {
-    return this.#about.namespace;
+    return Personalizer.#aboutOf(this).namespace;
   }
 
   get policyVersion() {
-    return this.#about.policyVersion;
+    return Personalizer.#aboutOf(this).policyVersion;
+  }
+
+  static #aboutOf(p) {
+    if (p === null || typeof p !== "object" || !(#core in p)) {
+      throw optinError("invalid-argument", "not a Personalizer: a getter was called on another object");
+    }
+    return p.#about;
   }
 
   /** Closes the instance; later calls throw "closed". Closing again does nothing. */
   close() {
+    Personalizer.#aboutOf(this);
     if (this.#closed) return;
     this.storage;
     this.#closed = true;

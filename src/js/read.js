@@ -7,7 +7,7 @@
 // exception may unwind through the module's frames: that would leak its stack and, after a
 // few thousand, corrupt every instance in the page.
 
-import { OptinError } from "./host.js";
+import { isOwn, optinError } from "./host.js";
 
 /** Limits for documents (manifests, consent imports, options, reports). */
 export const DOCUMENT = { depth: 16, nodes: 500_000, string: 65_536 };
@@ -59,7 +59,7 @@ function describe(thrown) {
 
 /** Reading failed at `path`: an OptinError of `code`. */
 export function fail(code, path, message) {
-  return new OptinError(code, `${path}: ${message}`);
+  return optinError(code, `${path}: ${message}`);
 }
 
 /**
@@ -73,7 +73,7 @@ export function plain(value, path, code = "invalid-argument", limits = DOCUMENT)
   try {
     return copy(value, path, undefined, 0, limits, code, state);
   } catch (e) {
-    if (e instanceof OptinError) throw e;
+    if (isOwn(e)) throw e;
     throw fail(code, at(state.parent, state.key), `reading it threw (${describe(e)})`);
   }
 }

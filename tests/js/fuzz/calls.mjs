@@ -1,6 +1,6 @@
 // Every documented call of the package as a fast-check command: `Personalizer` (static `open`,
-// each method, the getters, `free`, `[Symbol.dispose]`), `Aggregator` (`new`, each method,
-// `free`, `[Symbol.dispose]`), `OptinError` (`new`, `instanceof`), methods called on the wrong
+// each method, the getters, `[Symbol.dispose]`), `Aggregator` (`new`, each method),
+// `OptinError` (`new`, `instanceof`), methods called on the wrong
 // `this`, `onChange` unsubscribers, and two moves that are not calls: the clock going forward
 // and a fresh instance replacing a closed one. The model counts the aggregators, so that
 // aggregator calls are generated only when there is one.
@@ -38,7 +38,7 @@ export class Call {
 }
 
 const list = (call) => call.args.map(source).join(", ");
-// After close (or free, or dispose) every call throws an OptinError: "closed" when nothing else
+// After close (or dispose) every call throws an OptinError: "closed" when nothing else
 // is wrong with it (Env.liveness checks that), or another code for an invalid argument.
 const closedExpectation = (env) => (env.closedState ? "error" : "any");
 
@@ -152,7 +152,6 @@ const personalizerMethods = [
   w(1, method("privacyBudget", [])),
   w(1, method("health", [])),
   w(1, method("close", [], CLOSE)),
-  w(1, method("free", [], { exempt: true, after: closes("freed") })),
   w(1, fc.constant(new Call({
     name: "p[Symbol.dispose]",
     invoke: (env) => env.p[Symbol.dispose](),
@@ -178,7 +177,6 @@ const openDef = {
     if (outcome.kind !== "resolved" || !outcome.value) return;
     try {
       outcome.value.close();
-      outcome.value.free();
     } catch {}
   },
   async: true,
@@ -248,8 +246,6 @@ const aggregatorCalls = [
   w(3, aggMethod("merge", [fc.oneof(w(4, fc.nat(3).map((i) => b("ref", "agg", i))), w(2, A.hostileLeaf))])),
   w(2, aggMethod("estimate", [])),
   w(2, aggMethod("expectedError", [number, optional(A.maybe(c(1, 0.5, 4).map(lit), 2, 6))])),
-  w(1, aggMethod("free", [], { frees: true })),
-  w(1, aggMethod("dispose", [], { frees: true })),
 ];
 
 const errorArg = (values) => fc.oneof(w(6, c(...values).map(lit)), w(2, A.hostileLeaf));
