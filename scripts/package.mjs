@@ -106,9 +106,11 @@ merged.version = version;
 delete merged.collaborators;
 writeFileSync(join(pkg, "package.json"), JSON.stringify(merged, null, 2) + "\n");
 
-// What users install is exactly pkg.json's "files": drop what wasm-pack left behind (the
-// module itself stays in pkg/ for the tests, outside "files").
-for (const f of ["optin.js", "optin_bg.js", "optin.d.ts", "optin_bg.wasm.d.ts", ".gitignore", "snippets"]) {
-  rmSync(join(pkg, f), { recursive: true, force: true });
+// What users install is exactly pkg.json's "files": drop what wasm-pack left behind and
+// whatever an earlier build of another layout did (the module itself stays in pkg/ for the
+// tests, outside "files"; build.sh copies files listed there after this, like the schema).
+const keep = new Set([...merged.files.map((f) => f.split("/")[0]), "package.json", "optin_bg.wasm"]);
+for (const f of readdirSync(pkg)) {
+  if (!keep.has(f)) rmSync(join(pkg, f), { recursive: true, force: true });
 }
 console.log(`package: pkg/ ready (wasm ${wasm.length} bytes, inlined LZMA ${packed.length} bytes, decoder ${unlzma.length} bytes)`);

@@ -75,6 +75,10 @@ fn marker(entries: &[(String, Vec<u8>)]) -> Option<Option<u32>> {
 /// falls back to not granted. Unreadable event pages and records put back are reported and
 /// skipped; everything readable is kept as it is.
 pub(super) fn read(mut entries: Vec<(String, Vec<u8>)>) -> Loaded {
+    // Stores should give their records sorted by key, but the IndexedDB store's are in the
+    // order of their opaque names: the freshness check walks them next to the head's sorted
+    // list, so sort here rather than trust every store to.
+    crate::sort::sort_by(&mut entries, |a, b| a.0.cmp(&b.0));
     let marked = marker(&entries);
     let legacy = marked == Some(Some(LEGACY_SCHEMA));
     // A newer schema is only reported (read-only, consent off): its records are read as

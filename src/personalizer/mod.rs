@@ -317,6 +317,8 @@ mod tests_freshness;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests_freshness_props;
 #[cfg(test)]
+mod tests_load_order;
+#[cfg(test)]
 mod tests_profile;
 #[cfg(test)]
 mod tests_reports;
