@@ -12,6 +12,69 @@ use crate::error::FieldError;
 pub const MAX_ID_LEN: usize = 64;
 /// Longest accepted piece of human-readable text.
 pub const MAX_TEXT_LEN: usize = 4096;
+/// Longest item id, feature name or group name, in bytes of UTF-8.
+pub const MAX_NAME_BYTES: usize = 256;
+
+/// What is wrong with `s` as an item id, feature name or group name, if anything.
+///
+/// The one rule for the names an app gives its content: 1 to [`MAX_NAME_BYTES`] bytes of
+/// UTF-8 and no control characters (Unicode `Cc`: U+0000–U+001F, U+007F–U+009F). Anything
+/// else is a name: spaces, apostrophes, accents, CJK, emoji, even only whitespace
+/// (`"genre:Children's"`, `"tag:New York"`, `"topic:政治"`). Control characters are refused
+/// because they are never meant (a stray NUL or newline is a bug upstream) and because one of
+/// them separates ids internally ([`crate::rank::ID_SEPARATOR`]).
+pub fn name_problem(s: &str) -> Option<&'static str> {
+    if s.is_empty() {
+        Some("must not be empty")
+    } else if s.len() > MAX_NAME_BYTES {
+        Some("longer than 256 bytes of UTF-8")
+    } else if has_control(s.as_bytes()) {
+        Some("contains a control character (U+0000–U+001F, U+007F–U+009F)")
+    } else {
+        None
+    }
+}
+
+/// Whether `s` is a valid item id, feature name or group name (see [`name_problem`]).
+pub fn is_name(s: &str) -> bool {
+    name_problem(s).is_none()
+}
+
+/// Whether UTF-8 `bytes` hold a control character: a byte below 0x20, 0x7F, or U+0080–U+009F
+/// (encoded 0xC2 0x80–0x9F; 0xC2 starts only those two-byte characters of U+0080–U+00BF).
+/// One pass without early exit, so long id lists are checked at memory speed.
+pub fn has_control(bytes: &[u8]) -> bool {
+    control_bytes(bytes, 0x20) > 0
+}
+
+/// How many control characters `bytes` hold, not counting `except` (a byte below 0x20), so
+/// a text of ids joined by a separator is checked in one pass: it holds exactly one control
+/// character per id, the separator, when no id holds one.
+pub fn control_bytes(bytes: &[u8], except: u8) -> usize {
+    let c1 = bytes.windows(2).fold(0usize, |n, w| {
+        n + usize::from((w[0] == 0xc2) & (w[1] >= 0x80) & (w[1] < 0xa0))
+    });
+    bytes.iter().fold(c1, |n, &b| {
+        n + usize::from(((b < 0x20) & (b != except)) | (b == 0x7f))
+    })
+}
+
+/// A string that is a valid name (see [`name_problem`]).
+pub fn name(v: &Value, path: &str) -> Result<String, FieldError> {
+    let s = v
+        .as_str()
+        .ok_or_else(|| FieldError::new(path, format!("expected a string, got {}", kind(v))))?;
+    check_name(s, path)?;
+    Ok(s.to_owned())
+}
+
+/// [`name_problem`] as a [`FieldError`] at `path`.
+pub fn check_name(s: &str, path: &str) -> Result<(), FieldError> {
+    match name_problem(s) {
+        None => Ok(()),
+        Some(problem) => Err(FieldError::new(path, problem)),
+    }
+}
 
 /// Builds child paths: `modules` + 2 -> `modules[2]`, `modules[2]` + `uses` -> `modules[2].uses`.
 pub fn child(path: &str, key: &str) -> String {

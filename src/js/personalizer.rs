@@ -328,13 +328,11 @@ impl Personalizer {
         #[wasm_bindgen(unchecked_param_type = "string")] feature: JsValue,
     ) -> Promise {
         let feature = match string_arg(&feature, "feature", 256) {
-            Ok(f) if crate::validate::is_identifier(&f) => f,
-            Ok(_) => {
-                return reject(optin_error(
-                    "invalid-argument",
-                    "unblock: feature must be a feature name like \"topic:science\"",
-                ))
-            }
+            Ok(f) if crate::validate::is_name(&f) => f,
+            Ok(_) => return reject(optin_error(
+                "invalid-argument",
+                "unblock: feature must be a feature name (1 to 256 bytes, no control characters)",
+            )),
             Err(e) => return reject(to_js(e)),
         };
         self.shared.enqueue(move |s| {
@@ -366,7 +364,13 @@ impl Personalizer {
             max_string: 64 * 1024,
             max_nodes: 20_000_000,
         };
-        let json = to_json(&items, "items", limits).map_err(to_js)?;
+        // A value JSON can't hold (NaN, a function) is a malformed catalog like any other.
+        let json = to_json(&items, "items", limits).map_err(|e| match e {
+            super::error::InputError::Invalid { path, message } => to_js(
+                crate::error::CatalogError(crate::error::FieldError::new(path, message)),
+            ),
+            other => to_js(other),
+        })?;
         let catalog = crate::rank::Catalog::from_items(&json).map_err(to_js)?;
         self.shared.with_core(|c| {
             c.set_catalog(catalog);
@@ -558,6 +562,9 @@ impl Personalizer {
         #[wasm_bindgen(unchecked_param_type = "string")] feature: JsValue,
     ) -> Result<JsValue, JsValue> {
         let feature = string_arg(&feature, "feature", 256).map_err(to_js)?;
+        if let Err(e) = crate::validate::check_name(&feature, "feature") {
+            return Err(optin_error("invalid-argument", &e.to_string()));
+        }
         self.shared
             .with_core(|c| to_js_value(&c.explain_interest(&feature, c.catalog())))
     }
@@ -683,11 +690,13 @@ fn forget_request(what: &JsValue) -> Result<ForgetRequest, JsValue> {
         return forget_events(value);
     }
     let text = match value {
-        Value::String(s) if !s.is_empty() && s.len() <= 256 => s.clone(),
+        Value::String(s) if key == "event" || crate::validate::is_name(s) => s.clone(),
         _ => {
             return Err(optin_error(
                 "invalid-argument",
-                &format!("forget: {key} must be a non-empty string"),
+                &format!(
+                    "forget: {key} must be a string of 1 to 256 bytes without control characters"
+                ),
             ))
         }
     };
@@ -697,11 +706,7 @@ fn forget_request(what: &JsValue) -> Result<ForgetRequest, JsValue> {
             .map(ForgetRequest::Event)
             .map_err(|_| optin_error("invalid-argument", "forget: unknown event id")),
         "item" => Ok(ForgetRequest::Item(text)),
-        "feature" if crate::validate::is_identifier(&text) => Ok(ForgetRequest::Feature(text)),
-        "feature" => Err(optin_error(
-            "invalid-argument",
-            "forget: not a feature name",
-        )),
+        "feature" => Ok(ForgetRequest::Feature(text)),
         _ => Err(invalid()),
     }
 }

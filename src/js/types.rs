@@ -261,11 +261,13 @@ export interface ExportData {
 
 /** An item of the catalog (public data). */
 export interface CatalogItem {
+  /** 1 to 256 bytes of UTF-8 without control characters (the rule for every id and name). */
   id: string;
-  /** Sparse features, name -> weight, e.g. `{ "topic:sports": 1, "source:wire": 0.5 }`. */
+  /** Sparse features, name -> weight, e.g. `{ "topic:sports": 1, "genre:Children's": 0.5 }`. */
   features?: { [feature: string]: number };
-  /** Dense embedding; every item has the same length, or none has one. */
-  embedding?: number[];
+  /** Dense embedding, all of one length; an item without one (`null` or absent) scores by
+   * its features and baseline. */
+  embedding?: number[] | null;
   /** Popularity or editorial score (higher is better). */
   baseline?: number;
   /** Provider, source or creator, for exposure audits. */
@@ -280,7 +282,7 @@ export interface PackedCatalog {
   featureOffsets?: Uint32Array;
   featureIds?: Uint32Array;
   featureValues?: Float32Array;
-  /** `ids.length * dim` floats, item after item. */
+  /** `ids.length * dim` floats, item after item; a row of zeros is an item without one. */
   embeddings?: Float32Array;
   dim?: number;
   baseline?: Float32Array;

@@ -75,7 +75,9 @@ impl Personalizer {
         }
         let mut seen = std::collections::HashSet::with_capacity(ids.len());
         let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
+        for (k, id) in ids.iter().enumerate() {
+            crate::validate::check_name(id, &crate::validate::index("candidates", k))
+                .map_err(RankError::Invalid)?;
             let i = self
                 .catalog
                 .position(id)

@@ -17,7 +17,7 @@ use super::ItemIds;
 use crate::error::{CatalogError, FieldError};
 use crate::profile::ItemSource;
 use crate::validate::{
-    array, child, index, is_identifier, kind, known_keys, number, object, optional, required,
+    array, check_name, child, index, known_keys, name, number, object, optional, required,
 };
 
 /// Most items in one catalog.
@@ -142,16 +142,21 @@ fn bad(path: impl Into<String>, message: impl Into<String>) -> CatalogError {
 impl Catalog {
     /// Validates and takes over a packed catalog.
     pub fn from_packed(p: PackedCatalog) -> Result<Catalog, CatalogError> {
+        for (i, name) in p.group_names.iter().enumerate() {
+            check_name(name, &index_path("groupNames", i)).map_err(CatalogError)?;
+        }
+        Catalog::build(p)
+    }
+
+    /// [`Catalog::from_packed`] once group names are checked (item objects name their groups
+    /// themselves, and items without one share an unnamed group).
+    fn build(p: PackedCatalog) -> Result<Catalog, CatalogError> {
         let n = p.ids.len();
         if n > MAX_ITEMS {
             return Err(bad("ids", format!("at most {MAX_ITEMS} items, got {n}")));
         }
-        if let Some(i) = p
-            .ids
-            .byte_lengths()
-            .position(|len| len == 0 || len > crate::event::MAX_ITEM_LEN)
-        {
-            return Err(bad(index_path("ids", i), "ids are 1 to 256 bytes"));
+        if let Some((i, problem)) = p.ids.first_invalid() {
+            return Err(bad(index_path("ids", i), problem));
         }
         let index = IdIndex::build(&p.ids).map_err(|i| {
             let id = p.ids.get(i).unwrap_or_default();
@@ -162,15 +167,7 @@ impl Catalog {
         })?;
         let mut name_index = HashMap::with_capacity(p.feature_names.len());
         for (i, name) in p.feature_names.iter().enumerate() {
-            if !is_identifier(name) {
-                return Err(bad(
-                    index_path("featureNames", i),
-                    format!(
-                        "\"{}\" is not a feature name",
-                        crate::validate::truncate(name, 80)
-                    ),
-                ));
-            }
+            check_name(name, &index_path("featureNames", i)).map_err(CatalogError)?;
             if name_index.insert(name.clone(), i as u32).is_some() {
                 return Err(bad(
                     index_path("featureNames", i),
@@ -328,19 +325,16 @@ impl Catalog {
                 &["id", "features", "embedding", "baseline", "group"],
             )
             .map_err(CatalogError)?;
-            let id = match required(map, &path, "id").map_err(CatalogError)? {
-                Value::String(s) => s.clone(),
-                other => {
-                    return Err(bad(
-                        child(&path, "id"),
-                        format!("expected a string, got {}", kind(other)),
-                    ))
-                }
-            };
+            let id = name(
+                required(map, &path, "id").map_err(CatalogError)?,
+                &child(&path, "id"),
+            )
+            .map_err(CatalogError)?;
             p.ids.push(&id);
             if let Some(f) = optional(map, "features") {
                 let fpath = child(&path, "features");
                 for (name, w) in object(f, &fpath).map_err(CatalogError)? {
+                    check_name(name, &child(&fpath, name)).map_err(CatalogError)?;
                     let next = names.len() as u32;
                     let fid = *names.entry(name.clone()).or_insert_with(|| {
                         p.feature_names.push(name.clone());
@@ -353,17 +347,23 @@ impl Catalog {
                 }
             }
             p.feature_offsets.push(p.feature_ids.len() as u32);
+            // An item may have no embedding (null or absent) while others have one: it gets
+            // a zero row, which scores 0 similarity to everything and feeds no user embedding.
             match optional(map, "embedding") {
                 Some(e) => {
                     let epath = child(&path, "embedding");
                     let values = array(e, &epath, MAX_DIM).map_err(CatalogError)?;
-                    if i == 0 {
+                    if values.is_empty() {
+                        return Err(bad(epath, "has no dimensions (give null for no embedding)"));
+                    }
+                    if p.dim == 0 {
                         p.dim = values.len();
+                        p.embeddings.resize(i * p.dim, 0.0);
                     } else if values.len() != p.dim {
                         return Err(bad(
                             epath,
                             format!(
-                                "has {} dimensions, the first item has {}",
+                                "has {} dimensions, the catalog's have {}",
                                 values.len(),
                                 p.dim
                             ),
@@ -375,13 +375,7 @@ impl Catalog {
                         );
                     }
                 }
-                None if p.dim > 0 => {
-                    return Err(bad(
-                        child(&path, "embedding"),
-                        "is required: other items have one",
-                    ))
-                }
-                None => {}
+                None => p.embeddings.resize(p.embeddings.len() + p.dim, 0.0),
             }
             let b = optional(map, "baseline")
                 .map(|b| number(b, &child(&path, "baseline"), -1e12, 1e12))
@@ -389,10 +383,7 @@ impl Catalog {
                 .map_err(CatalogError)?;
             p.baseline.push(b.unwrap_or(0.0) as f32);
             if let Some(g) = optional(map, "group") {
-                let name = match g {
-                    Value::String(s) if !s.is_empty() && s.len() <= 256 => s.clone(),
-                    _ => return Err(bad(child(&path, "group"), "expected a non-empty string")),
-                };
+                let name = name(g, &child(&path, "group")).map_err(CatalogError)?;
                 let next = groups.len() as u32;
                 let gid = *groups.entry(name.clone()).or_insert_with(|| {
                     p.group_names.push(name);
@@ -415,7 +406,7 @@ impl Catalog {
                 }
             }
         }
-        Catalog::from_packed(p)
+        Catalog::build(p)
     }
 
     /// Number of items.
@@ -634,6 +625,7 @@ impl ItemSource for Catalog {
     fn embedding(&self, item: &str) -> Option<(u32, &[f32])> {
         let i = self.position(item)?;
         let e = self.embedding_at(i);
-        (!e.is_empty()).then_some((i, e))
+        // A zero row is an item without an embedding.
+        e.iter().any(|&x| x != 0.0).then_some((i, e))
     }
 }

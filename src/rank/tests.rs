@@ -201,8 +201,8 @@ fn bad_catalogs_are_rejected_with_the_field() {
         ),
         (json!([{"id": 3}]), "items[0].id"),
         (
-            json!([{"id": "a", "features": {"bad name": 1}}]),
-            "featureNames[0]",
+            json!([{"id": "a", "features": {"bad\nname": 1}}]),
+            "items[0].features.bad\nname",
         ),
         (json!({"id": "a"}), "items"),
     ];
