@@ -23,13 +23,14 @@ pub const MAX_NAME_BYTES: usize = 256;
 /// (`"genre:Children's"`, `"tag:New York"`, `"topic:政治"`). Control characters are refused
 /// because they are never meant (a stray NUL or newline is a bug upstream) and because one of
 /// them separates ids internally ([`crate::rank::ID_SEPARATOR`]).
+#[inline(never)]
 pub fn name_problem(s: &str) -> Option<&'static str> {
     if s.is_empty() {
         Some("must not be empty")
     } else if s.len() > MAX_NAME_BYTES {
-        Some("longer than 256 bytes of UTF-8")
+        Some("longer than 256 bytes")
     } else if has_control(s.as_bytes()) {
-        Some("contains a control character (U+0000–U+001F, U+007F–U+009F)")
+        Some("has a control character")
     } else {
         None
     }
@@ -40,6 +41,8 @@ pub fn is_name(s: &str) -> bool {
     name_problem(s).is_none()
 }
 
+/// (Each of these is compiled once, not inlined: their loops vectorize into long code.)
+///
 /// Whether UTF-8 `bytes` hold a control character: a byte below 0x20, 0x7F, or U+0080–U+009F
 /// (encoded 0xC2 0x80–0x9F; 0xC2 starts only those two-byte characters of U+0080–U+00BF).
 /// One pass without early exit, so long id lists are checked at memory speed.
@@ -47,16 +50,18 @@ pub fn has_control(bytes: &[u8]) -> bool {
     control_bytes(bytes, 0x20) > 0
 }
 
-/// How many control characters `bytes` hold, not counting `except` (a byte below 0x20), so
-/// a text of ids joined by a separator is checked in one pass: it holds exactly one control
-/// character per id, the separator, when no id holds one.
+/// How many control characters `bytes` hold, not counting the byte `except`, in one pass.
+#[inline(never)]
 pub fn control_bytes(bytes: &[u8], except: u8) -> usize {
-    let c1 = bytes.windows(2).fold(0usize, |n, w| {
-        n + usize::from((w[0] == 0xc2) & (w[1] >= 0x80) & (w[1] < 0xa0))
-    });
-    bytes.iter().fold(c1, |n, &b| {
-        n + usize::from(((b < 0x20) & (b != except)) | (b == 0x7f))
-    })
+    let mut previous = 0u8;
+    let mut n = 0usize;
+    for &b in bytes {
+        let c0 = (b < 0x20) & (b != except);
+        let c1 = (previous == 0xc2) & (0x80..0xa0).contains(&b);
+        n += usize::from(c0 | (b == 0x7f) | c1);
+        previous = b;
+    }
+    n
 }
 
 /// A string that is a valid name (see [`name_problem`]).
@@ -68,7 +73,8 @@ pub fn name(v: &Value, path: &str) -> Result<String, FieldError> {
     Ok(s.to_owned())
 }
 
-/// [`name_problem`] as a [`FieldError`] at `path`.
+/// [`name_problem`] as a [`FieldError`] at `path`. (Loops over many names call
+/// [`name_problem`] and make the path only on failure.)
 pub fn check_name(s: &str, path: &str) -> Result<(), FieldError> {
     match name_problem(s) {
         None => Ok(()),

@@ -34,11 +34,11 @@ export interface ModuleDecl {
   shares?: boolean;
   /** Half-life of an event's weight, in days (default 14). */
   halfLifeDays?: number;
-  /** Half-life in interactions: the last n events weigh half (default: none). */
+  /** Half-life in interactions: the last n events weigh half (default 4; 0 turns it off). */
   halfLifeInteractions?: number;
-  /** Weight of its feature affinity in the score (default 1). */
+  /** Weight of its feature affinity, standardized over the catalog, in the score (default 0.5). */
   featureWeight?: number;
-  /** Weight of its embedding affinity in the score (default 1). */
+  /** Weight of its embedding affinity, standardized over the catalog, in the score (default 1). */
   embeddingWeight?: number;
 }
 
@@ -71,7 +71,7 @@ export interface Manifest {
   samples?: { id: string; label: LocalizedText; events: OptinEvent[] }[];
   /** Days a grant stays valid before the user is asked again. */
   consentValidityDays?: number;
-  /** Weight of the baseline prior in a personalized score (default 0.5). */
+  /** Weight of the baseline prior (`ln(n / baseline rank)`) in a personalized score (default 1). */
   baselineWeight?: number;
   /** How far items like disliked ones are pushed down (default 1). */
   dislikeWeight?: number;

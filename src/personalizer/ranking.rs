@@ -76,8 +76,12 @@ impl Personalizer {
         let mut seen = std::collections::HashSet::with_capacity(ids.len());
         let mut out = Vec::with_capacity(ids.len());
         for (k, id) in ids.iter().enumerate() {
-            crate::validate::check_name(id, &crate::validate::index("candidates", k))
-                .map_err(RankError::Invalid)?;
+            if let Some(problem) = crate::validate::name_problem(id) {
+                return Err(RankError::Invalid(FieldError::new(
+                    crate::validate::index("candidates", k),
+                    problem,
+                )));
+            }
             let i = self
                 .catalog
                 .position(id)

@@ -1,8 +1,9 @@
 //! The catalog: public item data in a layout made for the scoring loop.
 //!
 //! Features are interned (CSR: `offsets`, `feature_ids`, `feature_values`), embeddings are
-//! one contiguous `f32` array of unit-length vectors, the baseline is pre-scaled to `[0, 1]`
-//! and pre-ranked.
+//! one contiguous `f32` array of unit-length vectors (a zero row: no embedding), and the
+//! baseline is ranked on first use, into ranks and the prior the score blends
+//! ([`Catalog::prior`]).
 //! Invariants, checked once at load so the scoring loop needs no checks of its own:
 //! `offsets` has `len + 1` non-decreasing entries ending at `feature_ids.len()`; every feature
 //! id is below `names.len()`; every number is finite; `embeddings.len() == len * dim`.
@@ -17,7 +18,7 @@ use super::ItemIds;
 use crate::error::{CatalogError, FieldError};
 use crate::profile::ItemSource;
 use crate::validate::{
-    array, check_name, child, index, known_keys, name, number, object, optional, required,
+    array, child, index, known_keys, name, name_problem, number, object, optional, required,
 };
 
 /// Most items in one catalog.
@@ -65,10 +66,9 @@ pub struct Catalog {
     pub(crate) feature_values: Vec<f32>,
     pub(crate) dim: usize,
     pub(crate) embeddings: Vec<f32>,
-    pub(crate) baseline: Vec<f32>,
     raw_baseline: Vec<f32>,
-    /// Built on first use, so loading never pays for the sort.
-    baseline_rank: OnceCell<Vec<u32>>,
+    /// Baseline ranks and the prior, built on first use, so loading never pays for the sort.
+    baseline_rank: OnceCell<(Vec<u32>, Vec<f32>)>,
     pub(crate) groups: Vec<u32>,
     pub(crate) group_names: Vec<String>,
     /// The transpose of the features (feature -> items), built on the first ranking by
@@ -143,7 +143,9 @@ impl Catalog {
     /// Validates and takes over a packed catalog.
     pub fn from_packed(p: PackedCatalog) -> Result<Catalog, CatalogError> {
         for (i, name) in p.group_names.iter().enumerate() {
-            check_name(name, &index_path("groupNames", i)).map_err(CatalogError)?;
+            if let Some(problem) = name_problem(name) {
+                return Err(bad(index_path("groupNames", i), problem));
+            }
         }
         Catalog::build(p)
     }
@@ -167,7 +169,9 @@ impl Catalog {
         })?;
         let mut name_index = HashMap::with_capacity(p.feature_names.len());
         for (i, name) in p.feature_names.iter().enumerate() {
-            check_name(name, &index_path("featureNames", i)).map_err(CatalogError)?;
+            if let Some(problem) = name_problem(name) {
+                return Err(bad(index_path("featureNames", i), problem));
+            }
             if name_index.insert(name.clone(), i as u32).is_some() {
                 return Err(bad(
                     index_path("featureNames", i),
@@ -287,7 +291,6 @@ impl Catalog {
                 })?;
             }
         }
-        let baseline = scale_baseline(&raw_baseline);
         Ok(Catalog {
             postings: OnceCell::new(),
             raw_baseline,
@@ -301,7 +304,6 @@ impl Catalog {
             feature_values: p.feature_values,
             dim: p.dim,
             embeddings,
-            baseline,
             groups: p.groups,
             group_names: p.group_names,
         })
@@ -334,7 +336,9 @@ impl Catalog {
             if let Some(f) = optional(map, "features") {
                 let fpath = child(&path, "features");
                 for (name, w) in object(f, &fpath).map_err(CatalogError)? {
-                    check_name(name, &child(&fpath, name)).map_err(CatalogError)?;
+                    if let Some(problem) = name_problem(name) {
+                        return Err(bad(child(&fpath, name), problem));
+                    }
                     let next = names.len() as u32;
                     let fid = *names.entry(name.clone()).or_insert_with(|| {
                         p.feature_names.push(name.clone());
@@ -354,7 +358,7 @@ impl Catalog {
                     let epath = child(&path, "embedding");
                     let values = array(e, &epath, MAX_DIM).map_err(CatalogError)?;
                     if values.is_empty() {
-                        return Err(bad(epath, "has no dimensions (give null for no embedding)"));
+                        return Err(bad(epath, "has no dimensions"));
                     }
                     if p.dim == 0 {
                         p.dim = values.len();
@@ -450,8 +454,30 @@ impl Catalog {
 
     /// Baseline rank per item (1 = best; ties by catalog order).
     pub fn baseline_ranks(&self) -> &[u32] {
-        self.baseline_rank
-            .get_or_init(|| rank_baseline(&self.raw_baseline))
+        &self.ranked().0
+    }
+
+    /// The baseline as the score blends it: `ln(n / r)` for an item of (mid-)rank `r` among
+    /// `n`, so 0 for the last and `ln n` for the first (all 0 for a flat baseline).
+    ///
+    /// By rank, not by value: any monotone transform of the app's baseline (counts, log
+    /// counts, ranks, an editorial scale) gives the same prior, so one default weight fits
+    /// every popularity shape. `ln(n / r)` is the log of a Zipf popularity, and over the
+    /// catalog it is distributed like an exponential of mean 1 and spread 1, the scale the
+    /// personal terms are standardized to ([`super::RankProfile::build`]). Equal baselines
+    /// share their mid-rank, so they get equal priors.
+    pub fn prior(&self) -> &[f32] {
+        &self.ranked().1
+    }
+
+    // Compiled once: every caller of the ranks or the prior would otherwise carry the sort.
+    #[inline(never)]
+    fn ranked(&self) -> &(Vec<u32>, Vec<f32>) {
+        self.baseline_rank.get_or_init(|| {
+            let (ranks, order) = rank_baseline(&self.raw_baseline);
+            let prior = prior_of(&self.raw_baseline, &order);
+            (ranks, prior)
+        })
     }
 
     /// The feature -> items index.
@@ -550,25 +576,35 @@ fn finite(field: &str, values: &[f32]) -> Result<(), CatalogError> {
     }
 }
 
-/// Scales a heavy-tailed baseline (popularity) to `[0, 1]` by `log1p`.
-fn scale_baseline(raw: &[f32]) -> Vec<f32> {
-    let min = raw.iter().copied().fold(f32::INFINITY, f32::min);
-    if raw.iter().all(|&b| b == min) {
-        // No baseline given (or a flat one): nothing to scale, and no logarithms to take.
-        return vec![0.0; raw.len()];
+/// [`Catalog::prior`] from the items in baseline order (best first).
+#[inline(never)]
+fn prior_of(raw: &[f32], order: &[u32]) -> Vec<f32> {
+    let n = raw.len();
+    let mut prior = vec![0.0f32; n];
+    let mut start = 0;
+    while start < n {
+        let value = raw[order[start] as usize];
+        let mut end = start + 1;
+        while end < n && raw[order[end] as usize] == value {
+            end += 1;
+        }
+        if start == 0 && end == n {
+            break; // a flat baseline: no prior at all
+        }
+        // Ranks start..end (0-based) share their mid-rank, 1-based.
+        let mid = (start + end + 1) as f64 / 2.0;
+        // ln through log2, which the module already carries (the audit's discount).
+        let p = ((n as f64 / mid).log2() * std::f64::consts::LN_2) as f32;
+        for &i in &order[start..end] {
+            prior[i as usize] = p;
+        }
+        start = end;
     }
-    let mut shifted: Vec<f32> = raw.iter().map(|&b| (b - min).max(0.0).ln_1p()).collect();
-    let max = shifted.iter().copied().fold(0.0f32, f32::max);
-    if max > 0.0 {
-        shifted.iter_mut().for_each(|b| *b /= max);
-        shifted
-    } else {
-        vec![0.0; raw.len()]
-    }
+    prior
 }
 
-/// Ranks the baseline: 1 = best, ties by catalog order.
-fn rank_baseline(raw: &[f32]) -> Vec<u32> {
+/// Ranks the baseline: 1 = best, ties by catalog order. Also returns the items in that order.
+fn rank_baseline(raw: &[f32]) -> (Vec<u32>, Vec<u32>) {
     // Keys whose integer order is the floats' descending order, sorted by a stable radix sort
     // (four passes of eight bits: linear, where a comparison sort of 100,000 items is not),
     // so equal baselines keep catalog order.
@@ -608,7 +644,7 @@ fn rank_baseline(raw: &[f32]) -> Vec<u32> {
     for (r, &i) in order.iter().enumerate() {
         rank[i as usize] = r as u32 + 1;
     }
-    rank
+    (rank, order)
 }
 
 impl ItemSource for Catalog {
