@@ -29,7 +29,7 @@ pub fn name_problem(s: &str) -> Option<&'static str> {
         Some("must not be empty")
     } else if s.len() > MAX_NAME_BYTES {
         Some("longer than 256 bytes")
-    } else if has_control(s.as_bytes()) {
+    } else if s.chars().any(char::is_control) {
         Some("has a control character")
     } else {
         None
@@ -41,30 +41,8 @@ pub fn is_name(s: &str) -> bool {
     name_problem(s).is_none()
 }
 
-/// (Each of these is compiled once, not inlined: their loops vectorize into long code.)
-///
-/// Whether UTF-8 `bytes` hold a control character: a byte below 0x20, 0x7F, or U+0080–U+009F
-/// (encoded 0xC2 0x80–0x9F; 0xC2 starts only those two-byte characters of U+0080–U+00BF).
-/// One pass without early exit, so long id lists are checked at memory speed.
-pub fn has_control(bytes: &[u8]) -> bool {
-    control_bytes(bytes, 0x20) > 0
-}
-
-/// How many control characters `bytes` hold, not counting the byte `except`, in one pass.
-#[inline(never)]
-pub fn control_bytes(bytes: &[u8], except: u8) -> usize {
-    let mut previous = 0u8;
-    let mut n = 0usize;
-    for &b in bytes {
-        let c0 = (b < 0x20) & (b != except);
-        let c1 = (previous == 0xc2) & (0x80..0xa0).contains(&b);
-        n += usize::from(c0 | (b == 0x7f) | c1);
-        previous = b;
-    }
-    n
-}
-
 /// A string that is a valid name (see [`name_problem`]).
+#[inline(never)]
 pub fn name(v: &Value, path: &str) -> Result<String, FieldError> {
     let s = v
         .as_str()
@@ -75,6 +53,7 @@ pub fn name(v: &Value, path: &str) -> Result<String, FieldError> {
 
 /// [`name_problem`] as a [`FieldError`] at `path`. (Loops over many names call
 /// [`name_problem`] and make the path only on failure.)
+#[inline(never)]
 pub fn check_name(s: &str, path: &str) -> Result<(), FieldError> {
     match name_problem(s) {
         None => Ok(()),

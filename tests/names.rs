@@ -261,10 +261,15 @@ fn an_item_may_have_no_embedding() {
         e.contains("items[3].embedding: has 4 dimensions, the catalog's have 3"),
         "{e}"
     );
-    let e = Catalog::from_items(&json!([{"id": "a", "embedding": []}]))
-        .expect_err("empty")
-        .to_string();
-    assert!(e.contains("items[0].embedding: has no dimensions"), "{e}");
+    let e = Catalog::from_items(
+        &json!([{"id": "a", "embedding": [1, 0]}, {"id": "b", "embedding": []}]),
+    )
+    .expect_err("empty among two dimensions")
+    .to_string();
+    assert!(
+        e.contains("items[1].embedding: has 0 dimensions, the catalog's have 2"),
+        "{e}"
+    );
     let all_none = Catalog::from_items(&json!([{"id": "a"}, {"id": "b", "embedding": null}]))
         .expect("no embeddings at all");
     assert!(all_none.embedding_at(0).is_empty());

@@ -16,6 +16,9 @@ use crate::manifest::Manifest;
 use crate::personalizer::{ConsentChange, ForgetRequest, RecordSummary};
 use crate::store::MemoryStore;
 
+/// What `unblock` and `explainInterest` say of a string that is not a feature name.
+const NOT_A_FEATURE: &str = "feature: not a feature name";
+
 /// An opened personalization runtime for one app and one user.
 #[wasm_bindgen]
 pub struct Personalizer {
@@ -329,10 +332,7 @@ impl Personalizer {
     ) -> Promise {
         let feature = match string_arg(&feature, "feature", 256) {
             Ok(f) if crate::validate::is_name(&f) => f,
-            Ok(_) => return reject(optin_error(
-                "invalid-argument",
-                "unblock: feature must be a feature name (1 to 256 bytes, no control characters)",
-            )),
+            Ok(_) => return reject(optin_error("invalid-argument", NOT_A_FEATURE)),
             Err(e) => return reject(to_js(e)),
         };
         self.shared.enqueue(move |s| {
@@ -562,8 +562,8 @@ impl Personalizer {
         #[wasm_bindgen(unchecked_param_type = "string")] feature: JsValue,
     ) -> Result<JsValue, JsValue> {
         let feature = string_arg(&feature, "feature", 256).map_err(to_js)?;
-        if let Err(e) = crate::validate::check_name(&feature, "feature") {
-            return Err(optin_error("invalid-argument", &e.to_string()));
+        if !crate::validate::is_name(&feature) {
+            return Err(optin_error("invalid-argument", NOT_A_FEATURE));
         }
         self.shared
             .with_core(|c| to_js_value(&c.explain_interest(&feature, c.catalog())))
@@ -694,9 +694,7 @@ fn forget_request(what: &JsValue) -> Result<ForgetRequest, JsValue> {
         _ => {
             return Err(optin_error(
                 "invalid-argument",
-                &format!(
-                    "forget: {key} must be a string of 1 to 256 bytes without control characters"
-                ),
+                &format!("forget: {key}: not a name"),
             ))
         }
     };

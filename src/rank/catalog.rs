@@ -157,7 +157,12 @@ impl Catalog {
         if n > MAX_ITEMS {
             return Err(bad("ids", format!("at most {MAX_ITEMS} items, got {n}")));
         }
-        if let Some((i, problem)) = p.ids.first_invalid() {
+        if let Some((i, problem)) = p
+            .ids
+            .iter()
+            .enumerate()
+            .find_map(|(i, id)| name_problem(id).map(|problem| (i, problem)))
+        {
             return Err(bad(index_path("ids", i), problem));
         }
         let index = IdIndex::build(&p.ids).map_err(|i| {
@@ -357,10 +362,7 @@ impl Catalog {
                 Some(e) => {
                     let epath = child(&path, "embedding");
                     let values = array(e, &epath, MAX_DIM).map_err(CatalogError)?;
-                    if values.is_empty() {
-                        return Err(bad(epath, "has no dimensions"));
-                    }
-                    if p.dim == 0 {
+                    if p.dim == 0 && !values.is_empty() {
                         p.dim = values.len();
                         p.embeddings.resize(i * p.dim, 0.0);
                     } else if values.len() != p.dim {
@@ -473,11 +475,8 @@ impl Catalog {
     // Compiled once: every caller of the ranks or the prior would otherwise carry the sort.
     #[inline(never)]
     fn ranked(&self) -> &(Vec<u32>, Vec<f32>) {
-        self.baseline_rank.get_or_init(|| {
-            let (ranks, order) = rank_baseline(&self.raw_baseline);
-            let prior = prior_of(&self.raw_baseline, &order);
-            (ranks, prior)
-        })
+        self.baseline_rank
+            .get_or_init(|| rank_baseline(&self.raw_baseline))
     }
 
     /// The feature -> items index.
@@ -577,7 +576,6 @@ fn finite(field: &str, values: &[f32]) -> Result<(), CatalogError> {
 }
 
 /// [`Catalog::prior`] from the items in baseline order (best first).
-#[inline(never)]
 fn prior_of(raw: &[f32], order: &[u32]) -> Vec<f32> {
     let n = raw.len();
     let mut prior = vec![0.0f32; n];
@@ -603,8 +601,8 @@ fn prior_of(raw: &[f32], order: &[u32]) -> Vec<f32> {
     prior
 }
 
-/// Ranks the baseline: 1 = best, ties by catalog order. Also returns the items in that order.
-fn rank_baseline(raw: &[f32]) -> (Vec<u32>, Vec<u32>) {
+/// Ranks the baseline (1 = best, ties by catalog order) and makes its prior.
+fn rank_baseline(raw: &[f32]) -> (Vec<u32>, Vec<f32>) {
     // Keys whose integer order is the floats' descending order, sorted by a stable radix sort
     // (four passes of eight bits: linear, where a comparison sort of 100,000 items is not),
     // so equal baselines keep catalog order.
@@ -644,7 +642,8 @@ fn rank_baseline(raw: &[f32]) -> (Vec<u32>, Vec<u32>) {
     for (r, &i) in order.iter().enumerate() {
         rank[i as usize] = r as u32 + 1;
     }
-    (rank, order)
+    let prior = prior_of(raw, &order);
+    (rank, prior)
 }
 
 impl ItemSource for Catalog {

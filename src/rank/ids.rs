@@ -78,25 +78,6 @@ impl ItemIds {
             .map(|w| (w[1] - w[0]) as usize - SEPARATOR.len_utf8())
     }
 
-    /// The position of the first id that breaks the name rule
-    /// ([`crate::validate::name_problem`]), with what is wrong with it. The lengths come from
-    /// the offsets and the control characters from one pass over the whole text, so a valid
-    /// list (the usual case) is checked without looking at each id.
-    #[inline(never)]
-    pub fn first_invalid(&self) -> Option<(usize, &'static str)> {
-        let lengths_ok = self.byte_lengths().fold(true, |ok, len| {
-            ok & (len > 0) & (len <= crate::validate::MAX_NAME_BYTES)
-        });
-        // The text holds one control character per id, its separator, exactly when no id
-        // holds one (nor a separator of its own).
-        if lengths_ok && crate::validate::control_bytes(self.text.as_bytes(), 0x20) == self.len() {
-            return None;
-        }
-        self.iter()
-            .enumerate()
-            .find_map(|(i, id)| crate::validate::name_problem(id).map(|p| (i, p)))
-    }
-
     /// The ids in order.
     pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
         (0..self.len()).filter_map(move |i| self.get(i))

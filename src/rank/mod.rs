@@ -308,12 +308,20 @@ fn spread_sample(n: usize) -> impl Iterator<Item = u32> {
 #[inline(never)]
 fn feature_spread(catalog: &Catalog, interests: &[f32], values: &mut Vec<f32>) -> f32 {
     values.clear();
-    values.extend(spread_sample(catalog.len()).map(|i| {
-        catalog
-            .features_at(i)
-            .map(|(f, v)| interests.get(f as usize).copied().unwrap_or(0.0) * v)
-            .sum::<f32>()
-    }));
+    let (offsets, ids, weights) = (
+        &catalog.offsets,
+        &catalog.feature_ids,
+        &catalog.feature_values,
+    );
+    for i in spread_sample(catalog.len()) {
+        let i = i as usize;
+        let (start, end) = (offsets[i] as usize, offsets[i + 1] as usize);
+        let mut s = 0.0;
+        for k in start..end {
+            s += interests[ids[k] as usize] * weights[k];
+        }
+        values.push(s);
+    }
     spread(values)
 }
 
@@ -326,23 +334,19 @@ fn embedding_spread(catalog: &Catalog, e: &[f32], values: &mut Vec<f32>) -> f32 
 }
 
 /// The standard deviation of `values` (0 for fewer than two, or when they are all equal up
-/// to rounding). Over a slice, so it is compiled once for every affinity it measures.
+/// to rounding). One pass in f64, over a slice, so it is compiled once for every affinity.
 #[inline(never)]
 fn spread(values: &[f32]) -> f32 {
-    let n = values.len() as f64;
-    if n < 2.0 {
-        return 0.0;
-    }
-    let mean = values.iter().map(|&v| f64::from(v)).sum::<f64>() / n;
-    let (mut squares, mut largest) = (0.0f64, 0.0f64);
+    let (mut sum, mut squares) = (0.0f64, 0.0f64);
     for &v in values {
-        let d = f64::from(v) - mean;
-        squares += d * d;
-        largest = largest.max(f64::from(v).abs());
+        let v = f64::from(v);
+        sum += v;
+        squares += v * v;
     }
-    let sd = (squares / (n - 1.0)).sqrt();
-    // Below the rounding of the values themselves: equal values, no signal.
-    if sd > largest * 1e-5 && sd.is_finite() {
+    let n = values.len() as f64;
+    let sd = ((squares - sum * sum / n) / (n - 1.0)).max(0.0).sqrt();
+    // Below the rounding of the values themselves (relative to their size): no signal.
+    if n >= 2.0 && sd > 1e-4 * (squares / n).sqrt() {
         sd as f32
     } else {
         0.0
