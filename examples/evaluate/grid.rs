@@ -254,14 +254,15 @@ fn als_lists(s: &Stage) -> Vec<Vec<usize>> {
 
 /// A cell: its embedding, baseline shape, catalog, the metrics of each configuration, and the
 /// benefit check's outcome.
-type CellResult = (String, Shape, Catalog, Vec<Metrics>, Option<benefit_sim::Outcome>);
+type CellResult = (
+    String,
+    Shape,
+    Catalog,
+    Vec<Metrics>,
+    Option<benefit_sim::Outcome>,
+);
 
-fn cells(
-    s: &Stage,
-    data: &Data,
-    configs: &[Config],
-    with_benefit: bool,
-) -> Vec<CellResult> {
+fn cells(s: &Stage, data: &Data, configs: &[Config], with_benefit: bool) -> Vec<CellResult> {
     let n = data.items.len();
     let mut out = Vec::new();
     for (e, m) in &s.embeddings {
