@@ -91,15 +91,30 @@ function timeIt(f, batchMs = 40, batches = 21) {
   return { median: median(runs), runs: batches * perBatch };
 }
 
-// The same log-scaled baseline optin uses, precomputed once like optin does at load.
-function scaledBaseline(raw) {
-  let min = Infinity;
-  for (const x of raw) min = Math.min(min, x);
-  const out = Float32Array.from(raw, (x) => Math.log1p(Math.max(0, x - min)));
-  let max = 0;
-  for (const x of out) max = Math.max(max, x);
-  if (max > 0) for (let i = 0; i < out.length; i++) out[i] /= max;
+// The prior optin blends, precomputed once like optin does on the first rank: ln(n / rank),
+// equal baselines sharing their mid-rank.
+function prior(raw) {
+  const n = raw.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => raw[b] - raw[a] || a - b);
+  const out = new Float32Array(n);
+  for (let s = 0; s < n; ) {
+    let e = s + 1;
+    while (e < n && raw[order[e]] === raw[order[s]]) e++;
+    const p = Math.log(n / ((s + e + 1) / 2));
+    for (let k = s; k < e; k++) out[order[k]] = p;
+    s = e;
+  }
   return out;
+}
+
+// The spread optin standardizes a personal term by, once per profile: the standard deviation
+// over every ceil(n / 2048)-th item.
+function spread(n, value) {
+  const step = Math.max(1, Math.ceil(n / 2048));
+  const xs = [];
+  for (let i = 0; i < n; i += step) xs.push(value(i));
+  const mean = xs.reduce((a, x) => a + x, 0) / xs.length;
+  return Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (xs.length - 1));
 }
 
 window.bench = async () => {
@@ -125,12 +140,15 @@ window.bench = async () => {
     await p.recordMany(events);
     // The reference gets the user vectors optin derived, so both compute the same scores.
     const profile = p.profile().modules[0];
-    const features = new Float32Array(VOCAB);
-    const l2 = Math.hypot(...profile.features.map((f) => f.weight));
-    for (const f of profile.features) features[Number(f.feature.slice(2))] += (0.5 * f.weight) / l2;
-    const e = profile.embedding, en = Math.hypot(...e);
-    const user = { wb: 0.1, features, embedding: Float32Array.from(e, (x) => x / en) };
-    const reference = { ...catalog, baseline: scaledBaseline(catalog.baseline) };
+    const { featureOffsets: off, featureIds: fid, featureValues: fv, embeddings: emb } = catalog;
+    const interests = new Float32Array(VOCAB);
+    for (const f of profile.features) interests[Number(f.feature.slice(2))] += f.weight;
+    const fs = spread(n, (i) => { let s = 0; for (let q = off[i]; q < off[i + 1]; q++) s += interests[fid[q]] * fv[q]; return s; });
+    const features = Float32Array.from(interests, (w) => (0.5 * w) / fs);
+    const e = profile.embedding;
+    const es = spread(n, (i) => { let s = 0; for (let d = 0; d < DIM; d++) s += e[d] * emb[i * DIM + d]; return s; });
+    const user = { wb: 1, features, embedding: Float32Array.from(e, (x) => x / es) };
+    const reference = { ...catalog, baseline: prior(catalog.baseline) };
     const ours = p.rank(null, { limit: K, explain: true });
     const theirs = referenceRank(reference, user, K);
     const agree = ours.filter((x, i) => theirs[i] && theirs[i].id === x.id).length;

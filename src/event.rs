@@ -9,7 +9,8 @@ use serde_json::Value;
 use crate::error::FieldError;
 use crate::time::{parse_iso, Millis, MAX_MILLIS, MIN_MILLIS};
 use crate::validate::{
-    array, child, identifier, index, known_keys, number, object, optional, required, string,
+    array, check_name, child, identifier, index, known_keys, name, number, object, optional,
+    required,
 };
 
 /// The built-in event kinds and their default weights.
@@ -24,8 +25,9 @@ pub const BUILT_IN_KINDS: [(&str, f64); 6] = [
 
 /// Most features one event may carry.
 pub const MAX_EVENT_FEATURES: usize = 256;
-/// Longest item id accepted.
-pub const MAX_ITEM_LEN: usize = 256;
+/// Longest item id accepted, in bytes of UTF-8 (the rule for every name:
+/// [`crate::validate::name_problem`]).
+pub const MAX_ITEM_LEN: usize = crate::validate::MAX_NAME_BYTES;
 
 /// A validated event.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -66,11 +68,7 @@ impl Event {
             ));
         }
         let kind = identifier(required(map, path, "kind")?, &child(path, "kind"))?;
-        let item = string(
-            required(map, path, "item")?,
-            &child(path, "item"),
-            MAX_ITEM_LEN,
-        )?;
+        let item = name(required(map, path, "item")?, &child(path, "item"))?;
         // An explicit null is an error, not "absent": NaN and Infinity arrive as null after
         // JSON.stringify, and must not silently become "now" or the default weight.
         let present = |key: &str| map.get(key);
@@ -102,7 +100,7 @@ impl Event {
             }
             for (name, w) in fmap {
                 let p = child(&fpath, name);
-                identifier(&Value::String(name.clone()), &p)?;
+                check_name(name, &p)?;
                 features.push((name.clone(), number(w, &p, -1000.0, 1000.0)?));
             }
         }
@@ -207,8 +205,8 @@ mod tests {
                 "e.extra",
             ),
             (
-                json!({"category": "reading", "kind": "view", "item": "a", "features": {"bad name": 1}}),
-                "e.features.bad name",
+                json!({"category": "reading", "kind": "view", "item": "a", "features": {"bad\nname": 1}}),
+                "e.features[\"bad\\nname\"]",
             ),
         ];
         for (v, path) in cases {

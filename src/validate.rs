@@ -12,13 +12,72 @@ use crate::error::FieldError;
 pub const MAX_ID_LEN: usize = 64;
 /// Longest accepted piece of human-readable text.
 pub const MAX_TEXT_LEN: usize = 4096;
+/// Longest item id, feature name or group name, in bytes of UTF-8.
+pub const MAX_NAME_BYTES: usize = 256;
+
+/// What is wrong with `s` as an item id, feature name or group name, if anything.
+///
+/// The one rule for the names an app gives its content: 1 to [`MAX_NAME_BYTES`] bytes of
+/// UTF-8 and no control characters (Unicode `Cc`: U+0000–U+001F, U+007F–U+009F). Anything
+/// else is a name: spaces, apostrophes, accents, CJK, emoji, even only whitespace
+/// (`"genre:Children's"`, `"tag:New York"`, `"topic:政治"`). Control characters are refused
+/// because they are never meant (a stray NUL or newline is a bug upstream) and because one of
+/// them separates ids internally ([`crate::rank::ID_SEPARATOR`]).
+#[inline(never)]
+pub fn name_problem(s: &str) -> Option<&'static str> {
+    if s.is_empty() {
+        Some("must not be empty")
+    } else if s.len() > MAX_NAME_BYTES {
+        Some("longer than 256 bytes")
+    } else if s.chars().any(char::is_control) {
+        Some("has a control character")
+    } else {
+        None
+    }
+}
+
+/// Whether `s` is a valid item id, feature name or group name (see [`name_problem`]).
+pub fn is_name(s: &str) -> bool {
+    name_problem(s).is_none()
+}
+
+/// A string that is a valid name (see [`name_problem`]).
+#[inline(never)]
+pub fn name(v: &Value, path: &str) -> Result<String, FieldError> {
+    let s = v
+        .as_str()
+        .ok_or_else(|| FieldError::new(path, format!("expected a string, got {}", kind(v))))?;
+    check_name(s, path)?;
+    Ok(s.to_owned())
+}
+
+/// [`name_problem`] as a [`FieldError`] at `path`. (Loops over many names call
+/// [`name_problem`] and make the path only on failure.)
+#[inline(never)]
+pub fn check_name(s: &str, path: &str) -> Result<(), FieldError> {
+    match name_problem(s) {
+        None => Ok(()),
+        Some(problem) => Err(FieldError::new(path, problem)),
+    }
+}
 
 /// Builds child paths: `modules` + 2 -> `modules[2]`, `modules[2]` + `uses` -> `modules[2].uses`.
+/// A key that is not plain (letters, digits, `_ : - .`; e.g. a feature name with a space, a
+/// control character or 300 bytes) is quoted and shortened: `features["tag:New York"]`, so a
+/// message stays one readable line.
 pub fn child(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_owned()
-    } else {
-        format!("{path}.{key}")
+    let plain = !key.is_empty()
+        && key.len() <= 64
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'-' | b'.'));
+    match (path.is_empty(), plain) {
+        (true, true) => key.to_owned(),
+        (false, true) => format!("{path}.{key}"),
+        _ => format!(
+            "{path}[{}]",
+            serde_json::Value::String(truncate(key, 64)).to_string()
+        ),
     }
 }
 

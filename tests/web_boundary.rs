@@ -287,7 +287,7 @@ async fn bad_events_are_errors_with_codes_and_nothing_is_stored() {
         ("({ category: 'reading', kind: 'view', item: 'a', at: 'yesterday' })", "invalid-event"),
         ("({ category: 'reading', kind: 'view', item: 'a', at: Date.now() + 3 * 86400000 })", "invalid-event"),
         ("({ category: 'reading', kind: 'view', item: 'a', weight: NaN })", "invalid-event"),
-        ("({ category: 'reading', kind: 'view', item: 'a', features: { 'bad name': 1 } })", "invalid-event"),
+        ("({ category: 'reading', kind: 'view', item: 'a', features: { 'bad\\nname': 1 } })", "invalid-event"),
         ("(() => { const e = { category: 'reading', kind: 'view', item: 'a' }; e.self = e; return e; })()", "invalid-event"),
         ("({ category: 'reading', kind: 'view', item: 'x'.repeat(300) })", "invalid-event"),
     ] {
@@ -320,7 +320,7 @@ async fn bad_events_are_errors_with_codes_and_nothing_is_stored() {
         "({})",
         "({ event: 'x' })",
         "({ item: 3 })",
-        "({ feature: 'bad name' })",
+        "({ feature: 'bad\\nname' })",
         "({ item: 'a', feature: 'b' })",
         "({ events: 'x' })",
         "({ events: ['x'] })",
@@ -350,7 +350,13 @@ async fn bad_events_are_errors_with_codes_and_nothing_is_stored() {
         .unchecked_into();
     assert_eq!(why.length(), 1);
     // Unblocking: validated like forget, true only for a blocked feature.
-    for bad in ["3", "'bad name'", "''", "null", "({ feature: 'topic:x' })"] {
+    for bad in [
+        "3",
+        "'bad\\u0000name'",
+        "''",
+        "null",
+        "({ feature: 'topic:x' })",
+    ] {
         let err = settle(p.unblock(js(bad)))
             .await
             .err()
@@ -427,10 +433,11 @@ async fn bad_catalogs_and_candidates_are_errors_and_the_instance_keeps_working()
             "[{ id: 'a', embedding: [1, 2] }, { id: 'b', embedding: [1] }]",
             "invalid-catalog",
         ),
-        ("[{ id: 'a', baseline: NaN }]", "invalid-argument"),
+        ("[{ id: 'a', baseline: NaN }]", "invalid-catalog"),
+        ("[{ id: 'a', baseline: 1e13 }]", "invalid-catalog"),
         ("[{ id: 'a' }, { id: 'a' }]", "invalid-catalog"),
         (
-            "[{ id: 'a', features: { 'bad name': 1 } }]",
+            "[{ id: 'a', features: { 'bad\\tname': 1 } }]",
             "invalid-catalog",
         ),
         ("[{ id: 'a', embedding: 'fast' }]", "invalid-catalog"),
@@ -634,4 +641,143 @@ async fn private_reports_reach_an_aggregator_and_bad_reports_are_errors() {
         .err()
         .unwrap_or(JsValue::NULL);
     assert_eq!(code_of(&err), "invalid-argument");
+}
+
+/// The one name rule (1 to 256 bytes of UTF-8, no control characters) for item ids, feature
+/// names and group names, wherever they cross: catalogs, events, candidates, forget, unblock
+/// and explanations.
+#[wasm_bindgen_test]
+async fn real_names_cross_the_boundary_and_control_characters_do_not() {
+    let p = open().await;
+    assert!(settle(p.grant("topics".into())).await.is_ok());
+    let names = "[\"genre:Children's\", 'tag:New York', 'tag:café', 'topic:政治', 'mood:🎉', '   ', 'x'.repeat(256), '政'.repeat(85) + 'a']";
+    let catalog = format!(
+        "{names}.map((n, i) => ({{ id: n, features: {{ [n]: 1 }}, group: n, baseline: i, embedding: i === 2 ? null : [1, i] }}))"
+    );
+    assert!(
+        p.set_catalog(js(&catalog)).is_ok(),
+        "every name is accepted"
+    );
+    let packed = format!("({{ ids: {names}, featureNames: {names}, groupNames: {names}, groups: new Uint32Array([0, 1, 2, 3, 4, 5, 6, 7]) }})");
+    assert!(p.set_catalog_packed(js(&packed)).is_ok(), "packed too");
+    assert!(p.set_catalog(js(&catalog)).is_ok());
+    let recorded = settle(p.record(js(
+        "({ category: 'reading', kind: 'like', item: 'topic:政治', features: { 'topic:政治': 1, \"genre:Children's\": 1 } })",
+    )))
+    .await;
+    assert!(recorded.is_ok(), "{recorded:?}");
+    let top = p
+        .rank(
+            js("['tag:café', 'topic:政治', '   ']"),
+            js("({ limit: 1 })"),
+        )
+        .unwrap_or(JsValue::NULL);
+    assert_eq!(ids_of(&top), ["topic:政治"]);
+    let why: js_sys::Array = p
+        .explain_interest("genre:Children's".into())
+        .unwrap_or(JsValue::NULL)
+        .unchecked_into();
+    assert_eq!(why.length(), 1);
+    assert!(settle(p.forget(js("({ feature: 'tag:New York' })")))
+        .await
+        .is_ok());
+    let unblocked = settle(p.unblock("tag:New York".into())).await;
+    assert_eq!(unblocked.ok().and_then(|v| v.as_bool()), Some(true));
+    assert!(settle(p.forget(js("({ item: '   ' })"))).await.is_ok());
+
+    for bad in [
+        "''",
+        "'x'.repeat(257)",
+        "'政'.repeat(85) + 'ab'",
+        "'tab\\there'",
+        "'new\\nline'",
+        "'nul\\u0000'",
+        "'del\\u007f'",
+        "'c1\\u0085'",
+    ] {
+        for (what, catalog) in [
+            ("id", format!("[{{ id: {bad} }}]")),
+            (
+                "feature",
+                format!("[{{ id: 'a', features: {{ [{bad}]: 1 }} }}]"),
+            ),
+            ("group", format!("[{{ id: 'a', group: {bad} }}]")),
+        ] {
+            let err = p.set_catalog(js(&catalog)).err().unwrap_or(JsValue::NULL);
+            assert_eq!(code_of(&err), "invalid-catalog", "{what} {bad}");
+        }
+        for packed in [
+            format!("({{ ids: ['a', {bad}] }})"),
+            format!("({{ ids: ['a'], featureNames: [{bad}], featureOffsets: new Uint32Array([0, 1]), featureIds: new Uint32Array([0]), featureValues: new Float32Array([1]) }})"),
+            format!("({{ ids: ['a'], groupNames: [{bad}], groups: new Uint32Array([0]) }})"),
+        ] {
+            let err = p.set_catalog_packed(js(&packed)).err().unwrap_or(JsValue::NULL);
+            assert_eq!(code_of(&err), "invalid-catalog", "{packed}");
+        }
+        for event in [
+            format!("({{ category: 'reading', kind: 'view', item: {bad} }})"),
+            format!(
+                "({{ category: 'reading', kind: 'view', item: 'a', features: {{ [{bad}]: 1 }} }})"
+            ),
+        ] {
+            let err = settle(p.record(js(&event)))
+                .await
+                .err()
+                .unwrap_or(JsValue::NULL);
+            assert_eq!(code_of(&err), "invalid-event", "{event}");
+        }
+        let err = p
+            .rank(js(&format!("['   ', {bad}]")), JsValue::UNDEFINED)
+            .err()
+            .unwrap_or(JsValue::NULL);
+        assert_eq!(code_of(&err), "invalid-argument", "candidate {bad}");
+        for what in [
+            format!("({{ item: {bad} }})"),
+            format!("({{ feature: {bad} }})"),
+        ] {
+            let err = settle(p.forget(js(&what)))
+                .await
+                .err()
+                .unwrap_or(JsValue::NULL);
+            assert!(
+                ["invalid-argument", "input-too-large"].contains(&code_of(&err).as_str()),
+                "forget {what}"
+            );
+        }
+        let err = settle(p.unblock(js(bad)))
+            .await
+            .err()
+            .unwrap_or(JsValue::NULL);
+        assert!(
+            ["invalid-argument", "input-too-large"].contains(&code_of(&err).as_str()),
+            "unblock {bad}"
+        );
+        let err = p.explain_interest(js(bad)).err().unwrap_or(JsValue::NULL);
+        assert!(
+            ["invalid-argument", "input-too-large"].contains(&code_of(&err).as_str()),
+            "explainInterest {bad}"
+        );
+    }
+    // A mismatch of embedding dimensions names the item and both sizes.
+    let err = p
+        .set_catalog(js("[{ id: 'a', embedding: [1, 0] }, { id: 'b', embedding: null }, { id: 'c' }, { id: 'd', embedding: [1, 2, 3, 4] }]"))
+        .err()
+        .unwrap_or(JsValue::NULL);
+    let message = Reflect::get(&err, &"message".into())
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default();
+    assert!(
+        message.contains("items[3].embedding: has 4 dimensions, the catalog's have 2"),
+        "{message}"
+    );
+    assert_eq!(
+        ids_of(
+            &p.rank(JsValue::NULL, JsValue::UNDEFINED)
+                .unwrap_or(JsValue::NULL)
+        )
+        .len(),
+        8,
+        "the catalog before the error stays"
+    );
 }

@@ -111,12 +111,12 @@ export interface ModuleDecl {
    */
   halfLifeInteractions?: number;
   /**
-   * Weight of its feature affinity in the score.
-   * @default 0.1
+   * Weight of its feature affinity, standardized over the catalog, in the score.
+   * @default 0.5
    */
   featureWeight?: number;
   /**
-   * Weight of its embedding affinity in the score.
+   * Weight of its embedding affinity, standardized over the catalog, in the score.
    * @default 1
    */
   embeddingWeight?: number;
@@ -160,8 +160,8 @@ export interface Manifest {
   /** Days a grant stays valid before the user is asked again (default: no expiry). */
   consentValidityDays?: number;
   /**
-   * Weight of the baseline prior in a personalized score.
-   * @default 0.1
+   * Weight of the baseline prior (`ln(n / baseline rank)`) in a personalized score.
+   * @default 1
    */
   baselineWeight?: number;
   /**
@@ -367,11 +367,15 @@ export interface ExportData {
 
 /** An item of the catalog (public data). */
 export interface CatalogItem {
+  /** 1 to 256 bytes of UTF-8 without control characters (the rule for every id and name). */
   id: string;
-  /** Sparse features, name -> weight, e.g. `{ "topic:sports": 1, "source:wire": 0.5 }` (an undefined weight is no feature). */
+  /** Sparse features, name -> weight, e.g. `{ "topic:sports": 1, "genre:Children's": 0.5 }` (an undefined weight is no feature). */
   features?: { [feature: string]: number | undefined };
-  /** Dense embedding (an array or a typed array); every item has the same length, or none has one. */
-  embedding?: ArrayLike<number>;
+  /**
+   * Dense embedding (an array or a typed array), all of one length; an item without one
+   * (`null` or absent) scores by its features and baseline.
+   */
+  embedding?: ArrayLike<number> | null;
   /** Popularity or editorial score (higher is better). */
   baseline?: number;
   /** Provider, source or creator, for exposure audits. */
@@ -386,7 +390,7 @@ export interface PackedCatalog {
   featureOffsets?: Uint32Array;
   featureIds?: Uint32Array;
   featureValues?: Float32Array;
-  /** `ids.length * dim` floats, item after item. */
+  /** `ids.length * dim` floats, item after item; a row of zeros is an item without one. */
   embeddings?: Float32Array;
   dim?: number;
   baseline?: Float32Array;

@@ -16,6 +16,9 @@ use crate::manifest::Manifest;
 use crate::personalizer::{ConsentChange, ForgetRequest, RecordSummary};
 use crate::store::MemoryStore;
 
+/// What `unblock` and `explainInterest` say of a string that is not a feature name.
+const NOT_A_FEATURE: &str = "feature: not a feature name";
+
 /// An opened personalization runtime for one app and one user. The package's `Personalizer`
 /// (`src/js/personalizer.js`) wraps it: it reads every argument into plain data before
 /// calling in, so nothing here runs the app's code (getters, Proxy traps) or sees a value
@@ -332,13 +335,8 @@ impl Personalizer {
         #[wasm_bindgen(unchecked_param_type = "string")] feature: JsValue,
     ) -> Promise {
         let feature = match string_arg(&feature, "feature", 256) {
-            Ok(f) if crate::validate::is_identifier(&f) => f,
-            Ok(_) => {
-                return reject(optin_error(
-                    "invalid-argument",
-                    "unblock: feature must be a feature name like \"topic:science\"",
-                ))
-            }
+            Ok(f) if crate::validate::is_name(&f) => f,
+            Ok(_) => return reject(optin_error("invalid-argument", NOT_A_FEATURE)),
             Err(e) => return reject(to_js(e)),
         };
         self.shared.enqueue(move |s| {
@@ -370,7 +368,13 @@ impl Personalizer {
             max_string: 64 * 1024,
             max_nodes: 20_000_000,
         };
-        let json = to_json(&items, "items", limits).map_err(to_js)?;
+        // A value JSON can't hold (NaN, a function) is a malformed catalog like any other.
+        let json = to_json(&items, "items", limits).map_err(|e| match e {
+            super::error::InputError::Invalid { path, message } => to_js(
+                crate::error::CatalogError(crate::error::FieldError::new(path, message)),
+            ),
+            other => to_js(other),
+        })?;
         let catalog = crate::rank::Catalog::from_items(&json).map_err(to_js)?;
         self.shared.with_core(|c| {
             c.set_catalog(catalog);
@@ -562,6 +566,9 @@ impl Personalizer {
         #[wasm_bindgen(unchecked_param_type = "string")] feature: JsValue,
     ) -> Result<JsValue, JsValue> {
         let feature = string_arg(&feature, "feature", 256).map_err(to_js)?;
+        if !crate::validate::is_name(&feature) {
+            return Err(optin_error("invalid-argument", NOT_A_FEATURE));
+        }
         let now = self.shared.now()?;
         self.shared
             .with_core(|c| to_js_value(&c.explain_interest(&feature, c.catalog(), now)))
@@ -688,11 +695,11 @@ fn forget_request(what: &JsValue) -> Result<ForgetRequest, JsValue> {
         return forget_events(value);
     }
     let text = match value {
-        Value::String(s) if !s.is_empty() && s.len() <= 256 => s.clone(),
+        Value::String(s) if key == "event" || crate::validate::is_name(s) => s.clone(),
         _ => {
             return Err(optin_error(
                 "invalid-argument",
-                &format!("forget: {key} must be a non-empty string"),
+                &format!("forget: {key}: not a name"),
             ))
         }
     };
@@ -702,11 +709,7 @@ fn forget_request(what: &JsValue) -> Result<ForgetRequest, JsValue> {
             .map(ForgetRequest::Event)
             .map_err(|_| optin_error("invalid-argument", "forget: unknown event id")),
         "item" => Ok(ForgetRequest::Item(text)),
-        "feature" if crate::validate::is_identifier(&text) => Ok(ForgetRequest::Feature(text)),
-        "feature" => Err(optin_error(
-            "invalid-argument",
-            "forget: not a feature name",
-        )),
+        "feature" => Ok(ForgetRequest::Feature(text)),
         _ => Err(invalid()),
     }
 }

@@ -42,11 +42,17 @@ pub struct Manifest {
     pub dislike_weight: f64,
 }
 
-/// Ranking defaults, chosen on the MovieLens validation split (`examples/evaluate.rs`):
-/// the weight of the baseline prior in a personalized score,
-pub const DEFAULT_BASELINE_WEIGHT: f64 = 0.1;
-/// the weight of a module's feature affinity (embedding affinity weighs 1),
-pub const DEFAULT_FEATURE_WEIGHT: f64 = 0.1;
+/// Ranking defaults. The score blends the baseline's prior (`ln(n / rank)`, spread 1 on
+/// every catalog) with each module's feature and embedding affinities standardized by their
+/// spread over the catalog, so a weight means the same whatever the popularity's shape and
+/// however the site trained its embeddings (`crate::rank::RankProfile::build_weighted`).
+/// Chosen with `examples/evaluate` on the validation split of MovieLens ml-latest-small
+/// across its whole grid at once (five ways of training item embeddings × three popularity
+/// shapes), by one rule: no cell below popularity, then the best mean over the grid. The
+/// weight of the baseline prior in a personalized score,
+pub const DEFAULT_BASELINE_WEIGHT: f64 = 1.0;
+/// the weight of a module's standardized feature affinity (its embedding affinity weighs 1),
+pub const DEFAULT_FEATURE_WEIGHT: f64 = 0.5;
 /// and the interaction-count half-life: the last 4 interactions weigh half.
 pub const DEFAULT_HALF_LIFE_INTERACTIONS: f64 = 4.0;
 

@@ -95,7 +95,7 @@ fn errors_name_the_offending_field() {
         ),
         (
             Box::new(|v| v["dataCategories"]["bad id"] = json!({"label": "x"})),
-            "dataCategories.bad id: \"bad id\" is not a valid id",
+            "dataCategories[\"bad id\"]: \"bad id\" is not a valid id",
         ),
         (
             Box::new(|v| v["metrics"][1]["domain"] = json!(["a"])),

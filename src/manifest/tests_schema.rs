@@ -35,5 +35,5 @@ fn a_schema_reference_must_be_text_and_only_at_the_top() {
     let mut v = minimal(json!({}));
     v["modules"][0]["$schema"] = json!("x");
     let err = Manifest::from_json(&v).unwrap_err().0;
-    assert_eq!(err.path, "modules[0].$schema");
+    assert_eq!(err.path, "modules[0][\"$schema\"]");
 }

@@ -98,7 +98,13 @@ impl Personalizer {
         }
         let mut seen = std::collections::HashSet::with_capacity(ids.len());
         let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
+        for (k, id) in ids.iter().enumerate() {
+            if let Some(problem) = crate::validate::name_problem(id) {
+                return Err(RankError::Invalid(FieldError::new(
+                    crate::validate::index("candidates", k),
+                    problem,
+                )));
+            }
             let i = self
                 .catalog
                 .position(id)

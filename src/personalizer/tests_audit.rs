@@ -10,6 +10,8 @@ const T0: Millis = 1_790_000_000_000;
 /// Two sources, interleaved in the baseline; the sample persona only likes sports (wire).
 fn setup() -> (Personalizer, MemoryStore) {
     let mut m = crate::manifest::tests::fixture();
+    // A ranker that leans on the profile far more than the default does, so it buries.
+    m["baselineWeight"] = json!(0.1);
     m["samples"] = json!([{ "id": "sports-fan", "label": "Sports fan", "events": [
         { "category": "reactions", "kind": "like", "item": "w0" },
         { "category": "reactions", "kind": "like", "item": "w1" },

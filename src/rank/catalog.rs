@@ -1,8 +1,9 @@
 //! The catalog: public item data in a layout made for the scoring loop.
 //!
 //! Features are interned (CSR: `offsets`, `feature_ids`, `feature_values`), embeddings are
-//! one contiguous `f32` array of unit-length vectors, the baseline is pre-scaled to `[0, 1]`
-//! and pre-ranked.
+//! one contiguous `f32` array of unit-length vectors (a zero row: no embedding), and the
+//! baseline is ranked on first use, into ranks and the prior the score blends
+//! ([`Catalog::prior`]).
 //! Invariants, checked once at load so the scoring loop needs no checks of its own:
 //! `offsets` has `len + 1` non-decreasing entries ending at `feature_ids.len()`; every feature
 //! id is below `names.len()`; every number is finite; `embeddings.len() == len * dim`.
@@ -17,7 +18,7 @@ use super::ItemIds;
 use crate::error::{CatalogError, FieldError};
 use crate::profile::ItemSource;
 use crate::validate::{
-    array, child, index, is_identifier, kind, known_keys, number, object, optional, required,
+    array, child, index, known_keys, name, name_problem, number, object, optional, required,
 };
 
 /// Most items in one catalog.
@@ -65,10 +66,9 @@ pub struct Catalog {
     pub(crate) feature_values: Vec<f32>,
     pub(crate) dim: usize,
     pub(crate) embeddings: Vec<f32>,
-    pub(crate) baseline: Vec<f32>,
     raw_baseline: Vec<f32>,
-    /// Built on first use, so loading never pays for the sort.
-    baseline_rank: OnceCell<Vec<u32>>,
+    /// Baseline ranks and the prior, built on first use, so loading never pays for the sort.
+    baseline_rank: OnceCell<(Vec<u32>, Vec<f32>)>,
     pub(crate) groups: Vec<u32>,
     pub(crate) group_names: Vec<String>,
     /// The transpose of the features (feature -> items), built on the first ranking by
@@ -142,16 +142,28 @@ fn bad(path: impl Into<String>, message: impl Into<String>) -> CatalogError {
 impl Catalog {
     /// Validates and takes over a packed catalog.
     pub fn from_packed(p: PackedCatalog) -> Result<Catalog, CatalogError> {
+        for (i, name) in p.group_names.iter().enumerate() {
+            if let Some(problem) = name_problem(name) {
+                return Err(bad(index_path("groupNames", i), problem));
+            }
+        }
+        Catalog::build(p)
+    }
+
+    /// [`Catalog::from_packed`] once group names are checked (item objects name their groups
+    /// themselves, and items without one share an unnamed group).
+    fn build(p: PackedCatalog) -> Result<Catalog, CatalogError> {
         let n = p.ids.len();
         if n > MAX_ITEMS {
             return Err(bad("ids", format!("at most {MAX_ITEMS} items, got {n}")));
         }
-        if let Some(i) = p
+        if let Some((i, problem)) = p
             .ids
-            .byte_lengths()
-            .position(|len| len == 0 || len > crate::event::MAX_ITEM_LEN)
+            .iter()
+            .enumerate()
+            .find_map(|(i, id)| name_problem(id).map(|problem| (i, problem)))
         {
-            return Err(bad(index_path("ids", i), "ids are 1 to 256 bytes"));
+            return Err(bad(index_path("ids", i), problem));
         }
         let index = IdIndex::build(&p.ids).map_err(|i| {
             let id = p.ids.get(i).unwrap_or_default();
@@ -162,14 +174,8 @@ impl Catalog {
         })?;
         let mut name_index = HashMap::with_capacity(p.feature_names.len());
         for (i, name) in p.feature_names.iter().enumerate() {
-            if !is_identifier(name) {
-                return Err(bad(
-                    index_path("featureNames", i),
-                    format!(
-                        "\"{}\" is not a feature name",
-                        crate::validate::truncate(name, 80)
-                    ),
-                ));
+            if let Some(problem) = name_problem(name) {
+                return Err(bad(index_path("featureNames", i), problem));
             }
             if name_index.insert(name.clone(), i as u32).is_some() {
                 return Err(bad(
@@ -290,7 +296,6 @@ impl Catalog {
                 })?;
             }
         }
-        let baseline = scale_baseline(&raw_baseline);
         Ok(Catalog {
             postings: OnceCell::new(),
             raw_baseline,
@@ -304,7 +309,6 @@ impl Catalog {
             feature_values: p.feature_values,
             dim: p.dim,
             embeddings,
-            baseline,
             groups: p.groups,
             group_names: p.group_names,
         })
@@ -328,19 +332,18 @@ impl Catalog {
                 &["id", "features", "embedding", "baseline", "group"],
             )
             .map_err(CatalogError)?;
-            let id = match required(map, &path, "id").map_err(CatalogError)? {
-                Value::String(s) => s.clone(),
-                other => {
-                    return Err(bad(
-                        child(&path, "id"),
-                        format!("expected a string, got {}", kind(other)),
-                    ))
-                }
-            };
+            let id = name(
+                required(map, &path, "id").map_err(CatalogError)?,
+                &child(&path, "id"),
+            )
+            .map_err(CatalogError)?;
             p.ids.push(&id);
             if let Some(f) = optional(map, "features") {
                 let fpath = child(&path, "features");
                 for (name, w) in object(f, &fpath).map_err(CatalogError)? {
+                    if let Some(problem) = name_problem(name) {
+                        return Err(bad(child(&fpath, name), problem));
+                    }
                     let next = names.len() as u32;
                     let fid = *names.entry(name.clone()).or_insert_with(|| {
                         p.feature_names.push(name.clone());
@@ -353,17 +356,20 @@ impl Catalog {
                 }
             }
             p.feature_offsets.push(p.feature_ids.len() as u32);
+            // An item may have no embedding (null or absent) while others have one: it gets
+            // a zero row, which scores 0 similarity to everything and feeds no user embedding.
             match optional(map, "embedding") {
                 Some(e) => {
                     let epath = child(&path, "embedding");
                     let values = array(e, &epath, MAX_DIM).map_err(CatalogError)?;
-                    if i == 0 {
+                    if p.dim == 0 && !values.is_empty() {
                         p.dim = values.len();
+                        p.embeddings.resize(i * p.dim, 0.0);
                     } else if values.len() != p.dim {
                         return Err(bad(
                             epath,
                             format!(
-                                "has {} dimensions, the first item has {}",
+                                "has {} dimensions, the catalog's have {}",
                                 values.len(),
                                 p.dim
                             ),
@@ -375,13 +381,7 @@ impl Catalog {
                         );
                     }
                 }
-                None if p.dim > 0 => {
-                    return Err(bad(
-                        child(&path, "embedding"),
-                        "is required: other items have one",
-                    ))
-                }
-                None => {}
+                None => p.embeddings.resize(p.embeddings.len() + p.dim, 0.0),
             }
             let b = optional(map, "baseline")
                 .map(|b| number(b, &child(&path, "baseline"), -1e12, 1e12))
@@ -389,10 +389,7 @@ impl Catalog {
                 .map_err(CatalogError)?;
             p.baseline.push(b.unwrap_or(0.0) as f32);
             if let Some(g) = optional(map, "group") {
-                let name = match g {
-                    Value::String(s) if !s.is_empty() && s.len() <= 256 => s.clone(),
-                    _ => return Err(bad(child(&path, "group"), "expected a non-empty string")),
-                };
+                let name = name(g, &child(&path, "group")).map_err(CatalogError)?;
                 let next = groups.len() as u32;
                 let gid = *groups.entry(name.clone()).or_insert_with(|| {
                     p.group_names.push(name);
@@ -415,7 +412,7 @@ impl Catalog {
                 }
             }
         }
-        Catalog::from_packed(p)
+        Catalog::build(p)
     }
 
     /// Number of items.
@@ -459,6 +456,25 @@ impl Catalog {
 
     /// Baseline rank per item (1 = best; ties by catalog order).
     pub fn baseline_ranks(&self) -> &[u32] {
+        &self.ranked().0
+    }
+
+    /// The baseline as the score blends it: `ln(n / r)` for an item of (mid-)rank `r` among
+    /// `n`, so 0 for the last and `ln n` for the first (all 0 for a flat baseline).
+    ///
+    /// By rank, not by value: any monotone transform of the app's baseline (counts, log
+    /// counts, ranks, an editorial scale) gives the same prior, so one default weight fits
+    /// every popularity shape. `ln(n / r)` is the log of a Zipf popularity, and over the
+    /// catalog it is distributed like an exponential of mean 1 and spread 1, the scale the
+    /// personal terms are standardized to ([`super::RankProfile::build`]). Equal baselines
+    /// share their mid-rank, so they get equal priors.
+    pub fn prior(&self) -> &[f32] {
+        &self.ranked().1
+    }
+
+    // Compiled once: every caller of the ranks or the prior would otherwise carry the sort.
+    #[inline(never)]
+    fn ranked(&self) -> &(Vec<u32>, Vec<f32>) {
         self.baseline_rank
             .get_or_init(|| rank_baseline(&self.raw_baseline))
     }
@@ -559,25 +575,34 @@ fn finite(field: &str, values: &[f32]) -> Result<(), CatalogError> {
     }
 }
 
-/// Scales a heavy-tailed baseline (popularity) to `[0, 1]` by `log1p`.
-fn scale_baseline(raw: &[f32]) -> Vec<f32> {
-    let min = raw.iter().copied().fold(f32::INFINITY, f32::min);
-    if raw.iter().all(|&b| b == min) {
-        // No baseline given (or a flat one): nothing to scale, and no logarithms to take.
-        return vec![0.0; raw.len()];
+/// [`Catalog::prior`] from the items in baseline order (best first).
+fn prior_of(raw: &[f32], order: &[u32]) -> Vec<f32> {
+    let n = raw.len();
+    let mut prior = vec![0.0f32; n];
+    let mut start = 0;
+    while start < n {
+        let value = raw[order[start] as usize];
+        let mut end = start + 1;
+        while end < n && raw[order[end] as usize] == value {
+            end += 1;
+        }
+        if start == 0 && end == n {
+            break; // a flat baseline: no prior at all
+        }
+        // Ranks start..end (0-based) share their mid-rank, 1-based.
+        let mid = (start + end + 1) as f64 / 2.0;
+        // ln through log2, which the module already carries (the audit's discount).
+        let p = ((n as f64 / mid).log2() * std::f64::consts::LN_2) as f32;
+        for &i in &order[start..end] {
+            prior[i as usize] = p;
+        }
+        start = end;
     }
-    let mut shifted: Vec<f32> = raw.iter().map(|&b| (b - min).max(0.0).ln_1p()).collect();
-    let max = shifted.iter().copied().fold(0.0f32, f32::max);
-    if max > 0.0 {
-        shifted.iter_mut().for_each(|b| *b /= max);
-        shifted
-    } else {
-        vec![0.0; raw.len()]
-    }
+    prior
 }
 
-/// Ranks the baseline: 1 = best, ties by catalog order.
-fn rank_baseline(raw: &[f32]) -> Vec<u32> {
+/// Ranks the baseline (1 = best, ties by catalog order) and makes its prior.
+fn rank_baseline(raw: &[f32]) -> (Vec<u32>, Vec<f32>) {
     // Keys whose integer order is the floats' descending order, sorted by a stable radix sort
     // (four passes of eight bits: linear, where a comparison sort of 100,000 items is not),
     // so equal baselines keep catalog order. Adding +0 turns -0 into +0: they are equal, and
@@ -618,7 +643,8 @@ fn rank_baseline(raw: &[f32]) -> Vec<u32> {
     for (r, &i) in order.iter().enumerate() {
         rank[i as usize] = r as u32 + 1;
     }
-    rank
+    let prior = prior_of(raw, &order);
+    (rank, prior)
 }
 
 impl ItemSource for Catalog {
@@ -635,6 +661,7 @@ impl ItemSource for Catalog {
     fn embedding(&self, item: &str) -> Option<(u32, &[f32])> {
         let i = self.position(item)?;
         let e = self.embedding_at(i);
-        (!e.is_empty()).then_some((i, e))
+        // A zero row is an item without an embedding.
+        e.iter().any(|&x| x != 0.0).then_some((i, e))
     }
 }

@@ -5,6 +5,7 @@
 //! both summed over the granted modules with their weights (see [`RankProfile`]). Without a
 //! granted module that feeds a signal, the order is the baseline order (promise 8).
 
+pub mod benefit;
 mod catalog;
 mod exposure;
 mod id_index;
@@ -134,10 +135,6 @@ pub struct RankProfile {
     personalized: bool,
 }
 
-fn norm(v: &[f32]) -> f32 {
-    dot(v, v).sqrt()
-}
-
 impl RankProfile {
     /// Combines the granted modules' profiles with their manifest weights. `seen` is the
     /// items `excludeSeen` leaves out (see [`crate::profile::seen_items`]); repeats are fine.
@@ -147,47 +144,85 @@ impl RankProfile {
         catalog: &Catalog,
         seen: &[&str],
     ) -> RankProfile {
+        RankProfile::build_weighted(manifest, profile, catalog, seen, &|_| 1.0)
+    }
+
+    /// [`RankProfile::build`] with each module's personal terms multiplied by
+    /// `strength(module)` (the benefit check's evidence, [`benefit`]): 0 leaves only the
+    /// baseline (and dislikes), 1 is the module as the manifest weighs it.
+    ///
+    /// Each module's feature and embedding affinities are standardized before they are
+    /// weighed: divided by their spread (standard deviation) over a fixed sample of the
+    /// catalog. The spread of a cosine depends on how the site trained its embeddings (their
+    /// dimension, regularisation, what they were trained on), and that of a feature affinity
+    /// on how many features items carry; standardized, a weight means the same on every
+    /// catalog, and against [`Catalog::prior`], whose spread is 1 on every catalog, so do the
+    /// blend's defaults. The scale goes into the profile's vectors, so the scoring loops do
+    /// no extra work. An affinity with no spread over the catalog carries no signal and is
+    /// left out.
+    pub fn build_weighted(
+        manifest: &Manifest,
+        profile: &Profile,
+        catalog: &Catalog,
+        seen: &[&str],
+        strength: &dyn Fn(&str) -> f32,
+    ) -> RankProfile {
         let mut rp = RankProfile::default();
         let dim = catalog.dim;
+        let mut values: Vec<f32> = Vec::new();
+        let mut module_features: Vec<f32> = Vec::new();
         for mp in &profile.modules {
             let Some(m) = manifest.module(&mp.module) else {
                 continue;
             };
-            let l2 = mp
-                .features
-                .iter()
-                .map(|f| f.weight * f.weight)
-                .sum::<f64>()
-                .sqrt();
-            if l2 > 0.0 && m.feature_weight != 0.0 && !catalog.names.is_empty() {
-                if rp.features.is_empty() {
-                    rp.features = vec![0.0; catalog.names.len()];
-                    rp.feature_source = vec![NO_SOURCE; catalog.names.len()];
-                }
+            let g = strength(&mp.module);
+            let g = if g.is_finite() { g.max(0.0) } else { 0.0 };
+            if m.feature_weight != 0.0 && !catalog.names.is_empty() && g > 0.0 {
+                module_features.clear();
+                module_features.resize(catalog.names.len(), 0.0);
+                let mut any = false;
                 for fw in &mp.features {
-                    let Some(&fid) = catalog.name_index.get(&fw.feature) else {
-                        continue;
-                    };
-                    let add = (m.feature_weight * fw.weight / l2) as f32;
-                    rp.features[fid as usize] += add;
-                    let source = rp.source_index(&mp.module, &fw.category);
-                    // The first module to hold the interest names it, unless a later one
-                    // adds to it positively.
-                    let slot = &mut rp.feature_source[fid as usize];
-                    if *slot == NO_SOURCE
-                        || (add > 0.0 && rp.sources[*slot as usize].0 != mp.module)
-                    {
-                        *slot = source;
+                    if let Some(&fid) = catalog.name_index.get(&fw.feature) {
+                        module_features[fid as usize] += fw.weight as f32;
+                        any |= fw.weight != 0.0;
+                    }
+                }
+                let spread = if any {
+                    feature_spread(catalog, &module_features, &mut values)
+                } else {
+                    0.0
+                };
+                if spread > 0.0 {
+                    let scale = g * m.feature_weight as f32 / spread;
+                    if rp.features.is_empty() {
+                        rp.features = vec![0.0; catalog.names.len()];
+                        rp.feature_source = vec![NO_SOURCE; catalog.names.len()];
+                    }
+                    for fw in &mp.features {
+                        let Some(&fid) = catalog.name_index.get(&fw.feature) else {
+                            continue;
+                        };
+                        let add = scale * fw.weight as f32;
+                        rp.features[fid as usize] += add;
+                        let source = rp.source_index(&mp.module, &fw.category);
+                        // The first module to hold the interest names it, unless a later one
+                        // adds to it positively.
+                        let slot = &mut rp.feature_source[fid as usize];
+                        if *slot == NO_SOURCE
+                            || (add > 0.0 && rp.sources[*slot as usize].0 != mp.module)
+                        {
+                            *slot = source;
+                        }
                     }
                 }
             }
             if let Some(e) = mp.embedding.as_ref().filter(|e| e.len() == dim && dim > 0) {
-                let n = norm(e);
-                if n > 0.0 && m.embedding_weight != 0.0 {
+                let spread = embedding_spread(catalog, e, &mut values);
+                if spread > 0.0 && m.embedding_weight != 0.0 && g > 0.0 {
                     if rp.embedding.is_empty() {
                         rp.embedding = vec![0.0; dim];
                     }
-                    let scale = m.embedding_weight as f32 / n;
+                    let scale = g * m.embedding_weight as f32 / spread;
                     for (a, x) in rp.embedding.iter_mut().zip(e) {
                         *a += scale * x;
                     }
@@ -198,9 +233,9 @@ impl RankProfile {
                 .as_ref()
                 .filter(|e| e.len() == dim && dim > 0)
             {
-                let n = norm(e);
-                if n > 0.0 {
-                    rp.negative = e.iter().map(|x| x / n).collect();
+                let spread = embedding_spread(catalog, e, &mut values);
+                if spread > 0.0 {
+                    rp.negative = e.iter().map(|x| x / spread).collect();
                 }
             }
             rp.disliked
@@ -259,6 +294,65 @@ impl RankProfile {
     }
 }
 
+/// Most catalog items the spread of an affinity is measured on.
+const SPREAD_SAMPLE: usize = 2048;
+
+/// A fixed, evenly spaced sample of the catalog's positions (all of a small catalog), so the
+/// spread is the same for the same catalog and profile and costs the same on any catalog.
+fn spread_sample(n: usize) -> impl Iterator<Item = u32> {
+    let step = n.div_ceil(SPREAD_SAMPLE).max(1);
+    (0..n).step_by(step).map(|i| i as u32)
+}
+
+/// The spread of a feature affinity (`interests` over the vocabulary) over the sample.
+#[inline(never)]
+fn feature_spread(catalog: &Catalog, interests: &[f32], values: &mut Vec<f32>) -> f32 {
+    values.clear();
+    let (offsets, ids, weights) = (
+        &catalog.offsets,
+        &catalog.feature_ids,
+        &catalog.feature_values,
+    );
+    for i in spread_sample(catalog.len()) {
+        let i = i as usize;
+        let (start, end) = (offsets[i] as usize, offsets[i + 1] as usize);
+        let mut s = 0.0;
+        for k in start..end {
+            s += interests[ids[k] as usize] * weights[k];
+        }
+        values.push(s);
+    }
+    spread(values)
+}
+
+/// The spread of an embedding's cosine over the sample.
+#[inline(never)]
+fn embedding_spread(catalog: &Catalog, e: &[f32], values: &mut Vec<f32>) -> f32 {
+    values.clear();
+    values.extend(spread_sample(catalog.len()).map(|i| dot(e, catalog.embedding_at(i))));
+    spread(values)
+}
+
+/// The standard deviation of `values` (0 for fewer than two, or when they are all equal up
+/// to rounding). One pass in f64, over a slice, so it is compiled once for every affinity.
+#[inline(never)]
+fn spread(values: &[f32]) -> f32 {
+    let (mut sum, mut squares) = (0.0f64, 0.0f64);
+    for &v in values {
+        let v = f64::from(v);
+        sum += v;
+        squares += v * v;
+    }
+    let n = values.len() as f64;
+    let sd = ((squares - sum * sum / n) / (n - 1.0)).max(0.0).sqrt();
+    // Below the rounding of the values themselves (relative to their size): no signal.
+    if n >= 2.0 && sd > 1e-4 * (squares / n).sqrt() {
+        sd as f32
+    } else {
+        0.0
+    }
+}
+
 /// Weights of the score that are not per module.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ScoreWeights {
@@ -286,10 +380,10 @@ const DISLIKED: f32 = -1.0e3;
 pub fn score_all(c: &Catalog, rp: &RankProfile, w: ScoreWeights, scores: &mut Vec<f32>) {
     scores.clear();
     if !rp.personalized {
-        scores.extend_from_slice(&c.baseline);
+        scores.extend_from_slice(c.prior());
         return;
     }
-    scores.extend(c.baseline.iter().map(|b| w.baseline * b));
+    scores.extend(c.prior().iter().map(|b| w.baseline * b));
     if !rp.embedding.is_empty() && c.dim > 0 {
         add_dots(&rp.embedding, &c.embeddings, c.dim, scores);
         if !rp.negative.is_empty() {
@@ -320,9 +414,9 @@ pub fn score_all(c: &Catalog, rp: &RankProfile, w: ScoreWeights, scores: &mut Ve
 fn score_one(c: &Catalog, rp: &RankProfile, w: ScoreWeights, i: u32) -> f32 {
     let idx = i as usize;
     if !rp.personalized {
-        return c.baseline[idx];
+        return c.prior()[idx];
     }
-    let mut s = w.baseline * c.baseline[idx];
+    let mut s = w.baseline * c.prior()[idx];
     if !rp.features.is_empty() {
         for (f, v) in c.features_at(i) {
             s += rp.features.get(f as usize).copied().unwrap_or(0.0) * v;
@@ -347,7 +441,7 @@ pub fn affinity(c: &Catalog, rp: &RankProfile, w: ScoreWeights, i: u32) -> f32 {
     if !rp.personalized {
         return 0.0;
     }
-    score_one(c, rp, w, i) - w.baseline * c.baseline[i as usize]
+    score_one(c, rp, w, i) - w.baseline * c.prior()[i as usize]
 }
 
 /// Ranks `candidates` (all items if `None`; indices must be valid). Ties go to the better
@@ -541,5 +635,7 @@ fn mmr(
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests_blend;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests_ties;

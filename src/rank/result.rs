@@ -126,7 +126,7 @@ pub(super) fn explain(c: &Catalog, rp: &RankProfile, w: ScoreWeights, i: u32) ->
             });
         }
     }
-    let baseline = if rp.personalized { w.baseline } else { 1.0 } * c.baseline[i as usize];
+    let baseline = if rp.personalized { w.baseline } else { 1.0 } * c.prior()[i as usize];
     reasons.push(ReasonAt::Baseline { weight: baseline });
     reasons
 }
