@@ -74,10 +74,7 @@ pub fn child(path: &str, key: &str) -> String {
     match (path.is_empty(), plain) {
         (true, true) => key.to_owned(),
         (false, true) => format!("{path}.{key}"),
-        _ => format!(
-            "{path}[{}]",
-            serde_json::Value::String(truncate(key, 64)).to_string()
-        ),
+        _ => format!("{path}[{}]", serde_json::Value::String(truncate(key, 64))),
     }
 }
 
