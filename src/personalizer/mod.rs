@@ -316,7 +316,7 @@ mod tests_audit;
 mod tests_freshness;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests_freshness_props;
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests_load_order;
 #[cfg(test)]
 mod tests_profile;
