@@ -27,7 +27,7 @@ async function part(file) {
 const dir = join(root, "src", "ui");
 const files = [
   ...readdirSync(dir).filter((f) => f.endsWith(".js")).map((f) => join(dir, f)),
-  ...readdirSync(join(dir, "strings")).map((f) => join(dir, "strings", f)),
+  ...readdirSync(join(dir, "strings")).filter((f) => f.endsWith(".js")).map((f) => join(dir, "strings", f)),
 ];
 const parts = [];
 for (const file of files) parts.push(await part(file));
@@ -48,8 +48,11 @@ console.log("| --- | ---: | ---: |");
 for (const p of parts) console.log(`| ${p.file} | ${p.minified} | ${p.gzip} |`);
 console.log(`optin/ui (pkg/ui.js, JS and CSS), gzip -9: ${(result.uiGzipBytes / 1024).toFixed(1)} KB (budget 15 KB), ${result.uiBytes} bytes minified`);
 for (const [l, bytes] of Object.entries(languages)) console.log(`optin/ui/${l} (pkg/ui-${l}.js), gzip -9: ${(bytes / 1024).toFixed(1)} KB${l === "en" ? " (English is built into optin/ui too)" : ""}`);
+const widest = Math.max(...Object.entries(languages).filter(([l]) => l !== "en").map(([, b]) => b));
+result.withOneLanguageGzipBytes = result.uiGzipBytes + widest;
+console.log(`optin/ui with the largest further language: ${(result.withOneLanguageGzipBytes / 1024).toFixed(1)} KB (budget 15 KB)`);
 console.log(`optin (pkg/index.js), gzip -9: ${(result.mainGzipBytes / 1024).toFixed(1)} KB (target 150 KB; it imports no UI code)`);
 mkdirSync(join(root, "bench", "out"), { recursive: true });
 writeFileSync(join(root, "bench", "out", "ui-size.json"), JSON.stringify(result, null, 2));
 console.log("wrote bench/out/ui-size.json");
-if (result.uiGzipBytes > BUDGET) process.exitCode = 1;
+if (result.withOneLanguageGzipBytes > BUDGET) process.exitCode = 1;

@@ -121,6 +121,7 @@ export class OptinElement extends Base {
     if (!this.#p || this.#off) return;
     try {
       this.#off = this.#p.onChange((change) => {
+        if (!this.isConnected) return;
         if (change.type === "consent") this.changes.set(change.module, change);
         this.render();
         this.emit("optin-change", change);

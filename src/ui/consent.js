@@ -60,9 +60,13 @@ export class OptinConsent extends OptinElement {
     }
     const shown = banner ? modules.filter((m) => !m.essential) : modules;
     if (!this.#viewed && shown.some((m) => !m.essential)) {
-      // The notices are on screen: that starts the time-to-decision metric (on the device).
+      // Once the panel is on screen, the time-to-decision metric starts (on the device).
       this.#viewed = true;
-      p.noticeViewed(shown.filter((m) => !m.essential).map((m) => m.id)).catch((e) => this.fail(e));
+      const view = () => p.noticeViewed(shown.filter((m) => !m.essential).map((m) => m.id)).catch((e) => this.fail(e));
+      if (typeof IntersectionObserver === "function") {
+        const seen = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && (seen.disconnect(), view()));
+        seen.observe(this);
+      } else view();
     }
     const changed = modules.filter((m) => m.state === "invalidated" && info.get(m.id)?.given);
     const inLocale = (l) => p.modules(l);

@@ -134,6 +134,8 @@ test("every control works with the keyboard alone: Tab order, Enter and Space, E
   assert.deepEqual(await texts(pg, "#settings", "[data-module=similar] .state"), ["Off: you said no thanks"]);
   // The notice: Enter opens it and tells optin it was viewed; a glossary term shows its tip on
   // focus; Escape hides the tip, a second Escape closes the notice and focus returns.
+  // The panel on screen counted as a view of every notice; opening one counts again.
+  await pg.waitForFunction(() => p.consentMetrics().every((m) => m.firstViewedAt !== null));
   await pg.evaluate(() => {
     window.viewed = [];
     const original = p.noticeViewed.bind(p);
@@ -194,6 +196,28 @@ test("every control works with the keyboard alone: Tab order, Enter and Space, E
   assert.deepEqual(await texts(pg, "#data", ".sr"), ["Everything was erased."]);
   assert.deepEqual(seen.errors, []);
   assert.deepEqual(await violations(pg), []);
+  await pg.close();
+});
+
+test("the notices count as viewed once the panel is on screen, not before", async () => {
+  const { page: pg } = await page({ manifest: "news", banner: "0" });
+  await pg.setViewportSize({ width: 800, height: 600 });
+  await pg.waitForFunction(() => p.consentMetrics().every((m) => m.firstViewedAt !== null));
+  // A second panel far below the fold: nothing counts until it is scrolled into view.
+  await pg.evaluate(async () => {
+    await p.eraseAll();
+    const spacer = Object.assign(document.createElement("div"), { className: "spacer" });
+    spacer.setAttribute("aria-hidden", "true");
+    const later = document.createElement("optin-consent");
+    later.id = "later";
+    document.body.append(spacer, later);
+    document.getElementById("settings").remove();
+    later.personalizer = p;
+  });
+  await pg.waitForTimeout(300);
+  assert.deepEqual(await pg.evaluate(() => p.consentMetrics().map((m) => m.firstViewedAt)), [null, null, null, null]);
+  await pg.locator("#later").scrollIntoViewIfNeeded();
+  await pg.waitForFunction(() => p.consentMetrics().every((m) => m.firstViewedAt !== null));
   await pg.close();
 });
 
@@ -309,6 +333,26 @@ test("no styles leak in or out of the elements", async () => {
   await pg.close();
 });
 
+test("themes: custom properties and ::part() from the page, glossary tips on hover", async () => {
+  const { page: pg } = await page({ banner: "0" });
+  await pg.evaluate(() => {
+    // The page's CSP allows no inline <style>: a constructed sheet is how a strict page themes too.
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync("optin-consent { --optin-accent: rgb(1, 2, 3); --optin-radius: 0px } optin-consent::part(turn-on) { border-color: rgb(4, 5, 6) }");
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+  });
+  const style = (selector, property) => pg.evaluate(([sel, prop]) => getComputedStyle(document.getElementById("settings").shadowRoot.querySelector(sel))[prop], [selector, property]);
+  assert.equal(await style("[data-focus=notice-topics]", "color"), "rgb(1, 2, 3)");
+  assert.equal(await style("[part~=turn-on]", "borderTopColor"), "rgb(4, 5, 6)");
+  assert.equal(await style("[part~=no-thanks]", "borderTopLeftRadius"), "0px");
+  assert.notEqual(await style("[part~=no-thanks]", "borderTopColor"), "rgb(4, 5, 6)", "a part is styled alone");
+  assert.equal(await style(".term .tip", "display"), "none");
+  await pg.locator("#settings .term-word").first().hover();
+  assert.equal(await style(".term .tip", "display"), "block");
+  assert.deepEqual(await violations(pg), []);
+  await pg.close();
+});
+
 test("nothing is requested after load: not by granting, recording, previewing, downloading or erasing", async () => {
   const { page: pg, seen } = await page({ manifest: "www" });
   await pg.locator("#banner [data-module=topics] [part~=turn-on]").click();
@@ -350,6 +394,10 @@ test("turning a module off says what is erased and what stays, and why; the hist
   assert.deepEqual(await texts(pg, "#settings", "[data-module=topics] .state"), ["Off: you turned it off"]);
   const consent = await pg.evaluate(() => events.filter((e) => e.type === "optin-consent").map((e) => [e.target, e.detail.module, e.detail.state, e.detail.erasedCategories]));
   assert.deepEqual(consent, [["data", "topics", "notGranted", ["reactions"]]]);
+  const changes = await pg.evaluate(() => events.filter((e) => e.type === "optin-change" && e.detail.type === "consent" && e.detail.state === "notGranted").map((e) => e.target));
+  assert.deepEqual(changes.sort(), ["data", "preview", "settings"], "each element says it rendered the change");
+  const deleteBy = await pg.evaluate(() => new Intl.DateTimeFormat("en", { dateStyle: "medium" }).format(new Date(p.inventory().categories.find((c) => c.category === "reading").deleteAfter)));
+  assert.match((await texts(pg, "#data", "[data-category=reading]"))[0], new RegExp(`^Articles you read: 2 entries\\. Deleted by ${deleteBy}\\. Used by “Stories like the ones you read”\\.$`));
   // Newest first, numbered 1, 2, 3 (not counting down).
   const history = await pg.evaluate(() => {
     const ol = document.getElementById("data").shadowRoot.querySelector("[part=history] ol");
