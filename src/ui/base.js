@@ -96,7 +96,7 @@ export class OptinElement extends Base {
 
   connectedCallback() {
     for (const prop of this.constructor.props) {
-      if (Object.hasOwn(this, prop)) {
+      if (Object.prototype.hasOwnProperty.call(this, prop)) {
         const value = this[prop];
         delete this[prop];
         this[prop] = value;

@@ -70,6 +70,8 @@ export class OptinConsent extends OptinElement {
     }
     const changed = modules.filter((m) => m.state === "invalidated" && info.get(m.id)?.given);
     const inLocale = (l) => p.modules(l);
+    // Category names in this locale, and for one no module uses any more, as declared.
+    const labels = new Map([...p.inventory().categories.map((c) => [c.category, c.label]), ...modules.flatMap((m) => m.uses.map((c) => [c.id, c.label]))]);
     return [
       banner ? this.heading(t("consentTitle"), { class: "title" }) : null,
       h("p", { class: "summary", part: "summary" }, rich(t, t("summary"), this.ids), modules.some((m) => m.shares) ? [" ", t("summaryShares")] : null),
@@ -79,7 +81,7 @@ export class OptinConsent extends OptinElement {
             { class: "changed", part: "changed" },
             this.heading(t("changedTitle"), {}, banner ? 1 : 0),
             h("p", {}, t("changedIntro")),
-            h("ul", {}, changed.map((m) => h("li", {}, h("strong", {}, m.title), h("ul", {}, changes(t, locale, m, info.get(m.id).given, inLocale, p.policyVersion).map((c) => h("li", {}, c)))))),
+            h("ul", {}, changed.map((m) => h("li", {}, h("strong", {}, m.title), h("ul", {}, changes(t, locale, m, info.get(m.id).given, inLocale, p.policyVersion, labels).map((c) => h("li", {}, c)))))),
           )
         : null,
       h("ul", { class: "modules", part: "modules" }, shown.map((m) => this.#card(p, t, m, info, modules, banner))),
@@ -117,7 +119,7 @@ export class OptinConsent extends OptinElement {
       this.disclosure(`notice-${m.id}`, t("moreAbout"), () => this.#notice(t, m), {
         // Reading the notice also counts for the time-to-decision metric.
         onOpen: () => m.essential || p.noticeViewed([m.id]).catch((e) => this.fail(e)),
-        attrs: { "aria-label": named(t("moreAbout")) },
+        attrs: { "aria-label": `${t("moreAbout")} ${m.title}` },
       }),
     );
   }

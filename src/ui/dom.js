@@ -22,7 +22,7 @@ export const flat = (children) => children.flat(9).filter((c) => c != null && c 
 
 /** A button (`type=button`, part "button" plus `part`). */
 export function button(label, onclick, attrs = {}) {
-  return h("button", { type: "button", ...attrs, class: `btn ${attrs.class ?? ""}`, part: `button ${attrs.part ?? ""}`.trim(), onclick }, label);
+  return h("button", { type: "button", ...attrs, class: `btn ${attrs.class ?? ""}`.trim(), part: `button ${attrs.part ?? ""}`.trim(), onclick }, label);
 }
 
 /**

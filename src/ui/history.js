@@ -33,16 +33,16 @@ export function stateText(t, m, info) {
 
 /**
  * What changed in `m` since the user's last grant, in words: its purpose, data, retention,
- * the policy version (`inLocale(locale)` gives the modules in the locale the user agreed in).
+ * the policy version (`inLocale(l)` gives the modules in locale `l`; `labels` names categories).
  */
-export function changes(t, locale, m, given, inLocale, policyVersion) {
+export function changes(t, locale, m, given, inLocale, policyVersion, labels) {
   if (!given) return [];
   const out = [];
   const then = inLocale(given.locale).find((x) => x.id === m.id);
   if (then && then.purpose !== given.purpose) out.push(t("changedPurpose", { purpose: m.purpose }));
   const now = m.uses.map((c) => c.id);
   const added = m.uses.filter((c) => !given.dataCategories.includes(c.id)).map((c) => c.label);
-  const removed = given.dataCategories.filter((c) => !now.includes(c));
+  const removed = given.dataCategories.filter((c) => !now.includes(c)).map((c) => labels.get(c) ?? c);
   if (added.length) out.push(t("changedAdded", { list: list(locale, added) }));
   if (removed.length) out.push(t("changedRemoved", { list: list(locale, removed) }));
   if (given.retentionDays !== m.retentionDays) out.push(t("changedRetention", { days: t("days", { n: m.retentionDays }), old: t("days", { n: given.retentionDays }) }));

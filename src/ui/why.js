@@ -34,9 +34,10 @@ export class OptinWhy extends OptinElement {
     const given = this.ranked?.id === item ? this.ranked : null;
     const r = given ?? p.rank([item], { explain: true })[0];
     const cache = new Map();
-    // "Popular" is a reason only for items near the top of everyone's order too.
+    // "Popular" is a reason only for items near the top of everyone's order too (which an
+    // item ranked alone can't tell).
     const items = r.reasons
-      .filter((x) => x.type !== "baseline" || r.baselineRank <= 20)
+      .filter((x) => x.type !== "baseline" || (given && r.baselineRank <= 20))
       .map((x) => h("li", { "data-reason": x.type }, reasonText(this, t, p, x, cache), x.module ? ` ${t("reasonFrom", { module: titles.get(x.module) ?? x.module })}` : null));
     if (given && r.baselineRank !== r.rank) items.push(h("li", { "data-reason": "moved" }, t("rankMoved", { n: r.baselineRank })));
     return items.length ? items : [h("li", {}, t("reasonPopular"))];

@@ -424,6 +424,7 @@ test("a module whose notice changed is off, and the banner lists what changed", 
   assert.deepEqual(await texts(pg, "#banner", "[part=changed] li li"), [
     "What it does now: Remembers the topics of the stories you read and like, health included, on this device only.",
     "Now also uses: Health articles you read.",
+    "No longer uses: Your likes and dislikes.",
     "Keeps data for 60 days (before: 30 days).",
     "New privacy policy: version 2026-12-01 (before: 2026-11-01).",
   ]);
@@ -493,6 +494,33 @@ test("what personalization did for the user shows only where the Personalizer me
     return p.record({ category: "reading", kind: "click", item: "a-106", features: { "topic:science": 1 } });
   });
   assert.deepEqual(await texts(pg, "#data", "[part=benefit] li"), ["Topics you follow: Your last choice was #2 in your order and #9 in everyone's."]);
+  await pg.close();
+});
+
+test("<optin-why> with only an item ranks it alone: the reasons without the rank it would have", async () => {
+  const { page: pg } = await page({ manifest: "news", banner: "0" });
+  await pg.evaluate(() => p.grant("topics"));
+  await readSome(pg, ["a-100", "a-106"]);
+  await pg.evaluate(() => {
+    const why = document.createElement("optin-why");
+    why.id = "alone";
+    why.setAttribute("item", "a-112");
+    why.featureLabel = (f) => f.split(":")[1];
+    why.personalizer = p;
+    document.body.append(why);
+  });
+  await pg.locator("#alone button").click();
+  assert.deepEqual(await texts(pg, "#alone", "li"), ["You viewed 2 items about science this week. Learned by “Topics you follow”."]);
+  assert.equal(await pg.locator("#alone button").getAttribute("aria-label"), "Why this? a-112");
+  await pg.close();
+});
+
+test("errors are shown in place with their code and dispatched as optin-error", async () => {
+  const { page: pg } = await page({ manifest: "news", banner: "0" });
+  await pg.evaluate(() => p.close());
+  await pg.locator("#settings [part~=turn-on]").first().click();
+  assert.match((await texts(pg, "#settings", "[part=error]"))[0], /^That failed \(closed\): /);
+  assert.ok(await pg.evaluate(() => events.some((e) => e.type === "optin-error" && e.target === "settings")));
   await pg.close();
 });
 

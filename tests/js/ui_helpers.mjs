@@ -31,12 +31,12 @@ export function writeTestPage(dir) {
   const asModule = (file) => `export default ${readFileSync(join(root, file), "utf8")};\n`;
   writeFileSync(join(dir, "manifest-news.js"), asModule("tests/fixtures/news-manifest.json"));
   writeFileSync(join(dir, "manifest-www.js"), asModule("www/manifest.json"));
-  // The fixture after a policy update: "topics" now also uses health reading, keeps its data
-  // twice as long and says so, so a grant of the old notice is invalidated.
+  // The fixture after a policy update: "topics" now uses health reading instead of reactions,
+  // keeps its data twice as long and says so, so a grant of the old notice is invalidated.
   const changed = JSON.parse(readFileSync(join(root, "tests/fixtures/news-manifest.json"), "utf8"));
   changed.policyVersion = "2026-12-01";
   const topics = changed.modules.find((m) => m.id === "topics");
-  topics.uses.push("health-reading");
+  topics.uses = ["reading", "health-reading"];
   topics.retentionDays = 60;
   topics.purpose = { en: "Remembers the topics of the stories you read and like, health included, on this device only.", de: "Merkt sich die Themen der Artikel, die Sie lesen und mögen, auch Gesundheit, nur auf diesem Gerät." };
   writeFileSync(join(dir, "manifest-changed.js"), `export default ${JSON.stringify(changed)};\n`);
