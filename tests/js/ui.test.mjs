@@ -1,84 +1,21 @@
 // optin/ui end to end, through the packed tarball, in headless Chromium: the elements render
 // from a manifest, work with the keyboard alone, keep focus across re-renders, pass axe-core
-// in both schemes and every language, hold under a strict CSP, request nothing, and say what
-// they do (revoke, re-consent, GPC, interests, benefit). The page is tests/fixtures/ui/.
-import { test, before, after } from "node:test";
+// in both schemes and every language, fit 390 px, hold under a strict CSP, keep their styles
+// to themselves, take themes, and request nothing. The page is tests/fixtures/ui/; what the
+// elements say about the user's data is in ui_data.test.mjs.
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { serve } from "../../scripts/serve.mjs";
-import { launch } from "./browser.mjs";
-import { root, installedProject, writeTestPage, watch, openPage, violations, focused, axeViolations, checkRequests } from "./ui_helpers.mjs";
+import { root, uiSession, manifests, LANGUAGES, text, texts, tabTo, moduleState, readSome, watch, violations, focused, axeViolations, checkRequests } from "./ui_helpers.mjs";
 
-const manifests = {
-  news: JSON.parse(readFileSync(join(root, "tests/fixtures/news-manifest.json"), "utf8")),
-  www: JSON.parse(readFileSync(join(root, "www/manifest.json"), "utf8")),
-};
-const LANGUAGES = ["en", "de", "fr", "es"];
-let project, server, browser;
-const words = {};
-let namespaces = 0;
-
-before(async () => {
-  project = installedProject("optin-ui-");
-  const dir = join(project, "page");
-  writeTestPage(dir);
-  cpSync(join(project, "node_modules"), join(dir, "node_modules"), { recursive: true });
-  for (const l of LANGUAGES) words[l] = (await import(pathToFileURL(join(dir, "node_modules", "optin", `ui-${l}.js`)))).default;
-  server = await serve(dir);
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  if (project) rmSync(project, { recursive: true, force: true });
-});
-
-/** A new page on the test page with a namespace of its own. */
-async function page(options = {}) {
-  const page = await browser.context.newPage();
-  const seen = await watch(page);
-  await openPage(page, server.url, { ns: `t${++namespaces}`, ...options });
-  seen.readyAt = Date.now();
-  return { page, seen };
-}
-
-/** A manifest text in `locale`, as optin falls back (the locale, its language, en, the first). */
-const text = (value, locale) => (typeof value === "string" ? value : value[locale] ?? value.en ?? Object.values(value)[0]);
-
-/** Texts of the elements matching `selector` inside `host`'s shadow root. */
-const texts = (page, host, selector) =>
-  page.evaluate(([h, s]) => [...document.querySelector(h).shadowRoot.querySelectorAll(s)].map((n) => n.textContent.trim()), [host, selector]);
-
-/** Presses Tab (or Shift+Tab) until the focused element satisfies `match`; fails after `max`. */
-async function tabTo(page, match, { back = false, max = 120 } = {}) {
-  for (let i = 0; i < max; i++) {
-    await page.keyboard.press(back ? "Shift+Tab" : "Tab");
-    const f = await focused(page);
-    if (f && match(f)) return f;
-  }
-  assert.fail(`no focusable element matched after ${max} presses of Tab`);
-}
-
-const moduleState = (page, id) => page.evaluate((m) => p.modules().find((x) => x.id === m).state, id);
-
-async function readSome(page, ids) {
-  await page.evaluate(async (list) => {
-    for (const id of list) {
-      const item = items.find((i) => i.id === id);
-      // An event carries the item's topic (its source is not an interest).
-      await p.record({ category: item.topic === "health" ? "health-reading" : "reading", kind: "click", item: id, features: { [`topic:${item.topic}`]: 1 } });
-    }
-  }, ids);
-}
+const session = uiSession("optin-ui-");
 
 test("each element renders from the manifest, in each language", async () => {
   for (const [name, manifest] of Object.entries(manifests)) {
     for (const locale of LANGUAGES) {
-      const { page: pg, seen } = await page({ manifest: name, lang: locale });
-      const t = words[locale];
+      const { page: pg, seen } = await session.page({ manifest: name, lang: locale });
+      const t = session.words[locale];
       const optional = manifest.modules.filter((m) => !m.essential);
       assert.deepEqual(await texts(pg, "#settings", ".module-title"), manifest.modules.map((m) => text(m.title, locale) + (m.shares ? t.sharesBadge : "")), `${name} ${locale}: the settings list every module`);
       assert.deepEqual(await texts(pg, "#banner", ".module-title"), optional.map((m) => text(m.title, locale) + (m.shares ? t.sharesBadge : "")), `${name} ${locale}: the banner lists the optional ones`);
@@ -104,7 +41,7 @@ test("each element renders from the manifest, in each language", async () => {
 });
 
 test("every control works with the keyboard alone: Tab order, Enter and Space, Escape closes", async () => {
-  const { page: pg, seen } = await page({ manifest: "news" });
+  const { page: pg, seen } = await session.page({ manifest: "news" });
   // The settings panel in document order: the summary's glossary terms, then each module's
   // buttons before its disclosure.
   const order = [];
@@ -200,7 +137,7 @@ test("every control works with the keyboard alone: Tab order, Enter and Space, E
 });
 
 test("the notices count as viewed once the panel is on screen, not before", async () => {
-  const { page: pg } = await page({ manifest: "news", banner: "0" });
+  const { page: pg } = await session.page({ manifest: "news", banner: "0" });
   await pg.setViewportSize({ width: 800, height: 600 });
   await pg.waitForFunction(() => p.consentMetrics().every((m) => m.firstViewedAt !== null));
   // A second panel far below the fold: nothing counts until it is scrolled into view.
@@ -222,7 +159,7 @@ test("the notices count as viewed once the panel is on screen, not before", asyn
 });
 
 test("focus is kept across re-renders caused by the app, another element or a new language", async () => {
-  const { page: pg } = await page({ manifest: "news", banner: "0" });
+  const { page: pg } = await session.page({ manifest: "news", banner: "0" });
   await tabTo(pg, (f) => f.host === "settings" && f.focus === "toggle-topics");
   await pg.evaluate(() => p.grant("health")); // a consent change from elsewhere: every element renders again
   await pg.evaluate(() => p.revoke("health"));
@@ -239,7 +176,7 @@ test("focus is kept across re-renders caused by the app, another element or a ne
     addStrings("en", { turnOn: "Turn on" });
   });
   // The preview: choosing a persona with the arrow keys renders again, focus stays on the select.
-  const { page: www } = await page({ manifest: "www", banner: "0" });
+  const { page: www } = await session.page({ manifest: "www", banner: "0" });
   await tabTo(www, (x) => x.host === "preview" && x.focus === "persona");
   const before = await texts(www, "#preview", "[part~=personalized] li");
   await www.keyboard.press("ArrowDown");
@@ -254,7 +191,7 @@ test("focus is kept across re-renders caused by the app, another element or a ne
 test("axe-core finds no serious or critical violation, light and dark, in every language and right to left", async () => {
   for (const locale of [...LANGUAGES, "ar"]) {
     for (const scheme of ["light", "dark"]) {
-      const { page: pg } = await page({ manifest: "www", lang: locale, ...(locale === "ar" ? { dir: "rtl" } : {}) });
+      const { page: pg } = await session.page({ manifest: "www", lang: locale, ...(locale === "ar" ? { dir: "rtl" } : {}) });
       await pg.emulateMedia({ colorScheme: scheme });
       await pg.evaluate(() => p.grant("topics"));
       await readSome(pg, ["n-001", "n-007", "n-002"]);
@@ -276,7 +213,7 @@ test("axe-core finds no serious or critical violation, light and dark, in every 
     }
   }
   // scheme="dark" forces the dark scheme on a light system, and scheme="light" the light one.
-  const { page: pg } = await page({ scheme: "dark" });
+  const { page: pg } = await session.page({ scheme: "dark" });
   await pg.emulateMedia({ colorScheme: "light" });
   assert.equal(await pg.evaluate(() => getComputedStyle(document.getElementById("settings")).backgroundColor), "rgb(23, 23, 26)");
   assert.deepEqual(await axeViolations(pg), []);
@@ -284,7 +221,7 @@ test("axe-core finds no serious or critical violation, light and dark, in every 
 });
 
 test("at 390 px wide nothing scrolls sideways, in German", async () => {
-  const { page: pg } = await page({ manifest: "www", lang: "de" });
+  const { page: pg } = await session.page({ manifest: "www", lang: "de" });
   await pg.setViewportSize({ width: 390, height: 800 });
   await pg.evaluate(() => p.grant("topics"));
   await readSome(pg, ["n-001", "n-007", "n-002"]);
@@ -298,7 +235,7 @@ test("at 390 px wide nothing scrolls sideways, in German", async () => {
 });
 
 test("the CSP holds: no violation, no style attribute anywhere, and a planted violation is caught", async () => {
-  const { page: pg, seen } = await page({ manifest: "www" });
+  const { page: pg, seen } = await session.page({ manifest: "www" });
   await pg.evaluate(() => p.grant("topics"));
   await readSome(pg, ["n-001", "n-007"]);
   await pg.locator("#data [data-focus='why-topic:science']").click();
@@ -325,7 +262,7 @@ test("the CSP holds: no violation, no style attribute anywhere, and a planted vi
 });
 
 test("no styles leak in or out of the elements", async () => {
-  const { page: pg } = await page({ banner: "0" });
+  const { page: pg } = await session.page({ banner: "0" });
   const inside = await pg.evaluate(() => getComputedStyle(document.getElementById("settings").shadowRoot.querySelector("[part~=turn-on]")).backgroundColor);
   assert.notEqual(inside, "rgb(255, 0, 255)", "the page's button style does not reach inside");
   const outside = await pg.evaluate(() => getComputedStyle(document.getElementById("h-consent")).fontSize);
@@ -334,7 +271,7 @@ test("no styles leak in or out of the elements", async () => {
 });
 
 test("themes: custom properties and ::part() from the page, glossary tips on hover", async () => {
-  const { page: pg } = await page({ banner: "0" });
+  const { page: pg } = await session.page({ banner: "0" });
   await pg.evaluate(() => {
     // The page's CSP allows no inline <style>: a constructed sheet is how a strict page themes too.
     const sheet = new CSSStyleSheet();
@@ -354,7 +291,7 @@ test("themes: custom properties and ::part() from the page, glossary tips on hov
 });
 
 test("nothing is requested after load: not by granting, recording, previewing, downloading or erasing", async () => {
-  const { page: pg, seen } = await page({ manifest: "www" });
+  const { page: pg, seen } = await session.page({ manifest: "www" });
   await pg.locator("#banner [data-module=topics] [part~=turn-on]").click();
   await pg.waitForFunction(() => p.modules().find((m) => m.id === "topics").state === "granted");
   await pg.locator("#banner [part~=later]").click();
@@ -370,177 +307,28 @@ test("nothing is requested after load: not by granting, recording, previewing, d
   await pg.locator("#data [part~=erase-confirm]").click();
   await pg.waitForFunction(() => p.consentRecords().length === 0);
   // The download is a blob: URL made in the page, not a request to anyone.
-  checkRequests(seen.requests.filter((r) => !r.url.startsWith("blob:")), server.url, seen.readyAt);
+  checkRequests(seen.requests.filter((r) => !r.url.startsWith("blob:")), session.server.url, seen.readyAt);
   assert.deepEqual(await violations(pg), []);
   await pg.close();
 });
 
-test("turning a module off says what is erased and what stays, and why; the history reads newest first", async () => {
-  const { page: pg } = await page({ manifest: "news", banner: "0" });
-  await pg.evaluate(async () => {
-    await p.grant("topics");
-    await p.grant("similar");
-  });
-  await readSome(pg, ["a-100", "a-106"]);
-  await pg.evaluate(() => p.record({ category: "reactions", kind: "like", item: "a-112", features: { "topic:science": 1 } }));
-  assert.deepEqual(await texts(pg, "#data", "[data-module=topics] p"), [
-    "Turning it off erases: Your likes and dislikes (1 entry). Articles you read stays: “Stories like the ones you read” still needs it.",
-  ]);
-  await pg.locator("#data [data-module=topics] button").click();
-  await pg.waitForFunction(() => p.modules().find((m) => m.id === "topics").state === "notGranted");
-  assert.deepEqual(await texts(pg, "#data", ".sr"), ["“Topics you follow” is off. Erased: Your likes and dislikes. Kept for another module you turned on: Articles you read."]);
-  const inventory = await pg.evaluate(() => Object.fromEntries(p.inventory().categories.map((c) => [c.category, c.count])));
-  assert.deepEqual(inventory, { reading: 2, reactions: 0, "health-reading": 0 }, "the element said what optin did");
-  assert.deepEqual(await texts(pg, "#settings", "[data-module=topics] .state"), ["Off: you turned it off"]);
-  const consent = await pg.evaluate(() => events.filter((e) => e.type === "optin-consent").map((e) => [e.target, e.detail.module, e.detail.state, e.detail.erasedCategories]));
-  assert.deepEqual(consent, [["data", "topics", "notGranted", ["reactions"]]]);
-  const changes = await pg.evaluate(() => events.filter((e) => e.type === "optin-change" && e.detail.type === "consent" && e.detail.state === "notGranted").map((e) => e.target));
-  assert.deepEqual(changes.sort(), ["data", "preview", "settings"], "each element says it rendered the change");
-  const deleteBy = await pg.evaluate(() => new Intl.DateTimeFormat("en", { dateStyle: "medium" }).format(new Date(p.inventory().categories.find((c) => c.category === "reading").deleteAfter)));
-  assert.match((await texts(pg, "#data", "[data-category=reading]"))[0], new RegExp(`^Articles you read: 2 entries\\. Deleted by ${deleteBy}\\. Used by “Stories like the ones you read”\\.$`));
-  // Newest first, numbered 1, 2, 3 (not counting down).
-  const history = await pg.evaluate(() => {
-    const ol = document.getElementById("data").shadowRoot.querySelector("[part=history] ol");
-    return { reversed: ol.reversed, start: ol.start, items: [...ol.children].map((li) => li.textContent.replace(/^.*: /, "")) };
-  });
-  assert.deepEqual(history, { reversed: false, start: 1, items: ["You turned off “Topics you follow”", "You turned on “Stories like the ones you read”", "You turned on “Topics you follow”"] });
-  // "No thanks" to a module never turned on reads as that, in the history too.
-  await pg.locator("#settings [data-focus=no-health]").click();
-  await pg.waitForFunction(() => p.consentRecords().length === 4);
-  assert.deepEqual(await texts(pg, "#settings", "[data-module=health] .state"), ["Off: you said no thanks"]);
-  assert.match((await texts(pg, "#data", "[part=history] li"))[0], /You said no thanks to “Health stories”$/);
-  await pg.close();
-});
-
-test("a module whose notice changed is off, and the banner lists what changed", async () => {
-  const ns = `t${++namespaces}`;
-  const { page: first } = await page({ manifest: "news", ns });
-  await first.locator("#banner [data-module=topics] [part~=turn-on]").click();
-  await first.waitForFunction(() => p.modules().find((m) => m.id === "topics").state === "granted");
-  await first.close();
-  const { page: pg } = await page({ manifest: "changed", ns });
-  assert.equal(await moduleState(pg, "topics"), "invalidated");
-  assert.equal(await pg.evaluate(() => document.getElementById("banner").open), true);
-  assert.deepEqual(await texts(pg, "#banner", "[part=changed] li li"), [
-    "What it does now: Remembers the topics of the stories you read and like, health included, on this device only.",
-    "Now also uses: Health articles you read.",
-    "No longer uses: Your likes and dislikes.",
-    "Keeps data for 60 days (before: 30 days).",
-    "New privacy policy: version 2026-12-01 (before: 2026-11-01).",
-  ]);
-  assert.deepEqual(await texts(pg, "#banner", "[data-module=topics] .state"), ["Off: changed since you agreed. Please decide again."]);
-  assert.deepEqual(await texts(pg, "#banner", "[data-module=topics] button.btn"), ["Turn on", "No thanks"]);
-  // Deciding every module closes the banner by itself.
-  for (const id of ["topics", "similar", "health", "insights"]) {
-    await pg.locator(`#banner [data-module=${id}] [part~=no-thanks]`).click();
-    await pg.waitForFunction((m) => p.consentRecords().at(-1).module === m && p.consentRecords().at(-1).event === "withdrawn", id);
-  }
-  assert.equal(await pg.evaluate(() => document.getElementById("banner").open), false);
-  await pg.waitForFunction(() => events.some((e) => e.type === "optin-close"));
-  assert.deepEqual(await pg.evaluate(() => events.find((e) => e.type === "optin-close").detail), { reason: "decided" });
-  await pg.close();
-});
-
-test("Global Privacy Control is shown on the module that shares", async () => {
-  const { page: pg } = await page({ manifest: "news", gpc: "1" });
-  assert.deepEqual(await texts(pg, "#settings", "[part=gpc]"), [words.en.gpc]);
-  assert.deepEqual(await pg.evaluate(() => [...document.getElementById("settings").shadowRoot.querySelectorAll("[part=gpc]")].map((n) => n.closest("[data-module]").dataset.module)), ["insights"]);
-  const { page: without } = await page({ manifest: "news", gpc: "0" });
-  assert.deepEqual(await texts(without, "#settings", "[part=gpc]"), []);
-  await pg.close();
-  await without.close();
-});
-
-test("interests: why do you think this, delete the entries, never use, use again (labels a reader can tell apart)", async () => {
-  const { page: pg } = await page({ manifest: "news", banner: "0" });
-  await pg.evaluate(() => p.grant("topics"));
-  await readSome(pg, ["a-100", "a-106", "a-101"]);
-  const science = "#data [data-feature='topic:science']";
-  await pg.locator(`${science} [data-focus='why-topic:science']`).click();
-  const entries = await pg.evaluate((s) => [...document.querySelector("#data").shadowRoot.querySelectorAll(`[data-feature='topic:science'] .panel li`)].map((li) => li.firstChild.textContent), science);
-  assert.equal(entries.length, 2);
-  assert.ok(entries.every((e) => /^Viewed “Story 1(00|06) on Science”, /.test(e)), entries.join(" | "));
-  const labels = await pg.evaluate(() => [...document.querySelector("#data").shadowRoot.querySelectorAll("[data-feature='topic:science'] button.btn")].map((b) => b.textContent));
-  assert.deepEqual(labels, ["Delete this entry", "Delete this entry", "Delete 2 entries behind Science", "Never use Science"]);
-  await pg.locator("#data [data-focus='never-topic:science']").click();
-  await pg.waitForFunction(() => p.inventory().blockedFeatures.includes("topic:science"));
-  assert.ok(!(await pg.evaluate(() => p.profile().modules[0].features.some((f) => f.feature === "topic:science"))));
-  assert.deepEqual((await texts(pg, "#data", "[part=interests] > p")).slice(1), ["Never used: Science."]);
-  await pg.locator("#data [data-focus='unblock-topic:science']").click();
-  await pg.waitForFunction(() => p.inventory().blockedFeatures.length === 0);
-  await pg.locator("#data [data-focus='forget-topic:science']").click();
-  await pg.waitForFunction(() => p.inventory().totalEvents === 1);
-  assert.deepEqual(await pg.evaluate(() => p.explainInterest("topic:science").length), 0);
-  await pg.close();
-});
-
-test("what personalization did for the user shows only where the Personalizer measures it", async () => {
-  const { page: pg } = await page({ manifest: "news", banner: "0" });
-  await pg.evaluate(() => p.grant("topics"));
-  assert.deepEqual(await texts(pg, "#data", "[part=benefit]"), [], "no benefit() here: no section");
-  await pg.evaluate(() => {
-    p.benefit = () => [
-      { module: "topics", measured: 25, medianRankPersonalized: 3, medianRankBaseline: 41, strength: 1 },
-      { module: "similar", measured: 0, medianRankPersonalized: null, medianRankBaseline: null, strength: 0.5 },
-    ];
-    return p.record({ category: "reading", kind: "click", item: "a-100", features: { "topic:science": 1 } });
-  });
-  assert.deepEqual(await texts(pg, "#data", "[part=benefit] li"), [
-    "Topics you follow: Your last 20 choices were, on median, #3 in your order and #41 in everyone's.",
-    "Stories like the ones you read: Not measured yet.",
-  ]);
-  await pg.evaluate(() => {
-    p.benefit = () => ({ topics: { measured: 1, medianRankPersonalized: 2, medianRankBaseline: 9 } });
-    return p.record({ category: "reading", kind: "click", item: "a-106", features: { "topic:science": 1 } });
-  });
-  assert.deepEqual(await texts(pg, "#data", "[part=benefit] li"), ["Topics you follow: Your last choice was #2 in your order and #9 in everyone's."]);
-  await pg.close();
-});
-
-test("<optin-why> with only an item ranks it alone: the reasons without the rank it would have", async () => {
-  const { page: pg } = await page({ manifest: "news", banner: "0" });
-  await pg.evaluate(() => p.grant("topics"));
-  await readSome(pg, ["a-100", "a-106"]);
-  await pg.evaluate(() => {
-    const why = document.createElement("optin-why");
-    why.id = "alone";
-    why.setAttribute("item", "a-112");
-    why.featureLabel = (f) => f.split(":")[1];
-    why.personalizer = p;
-    document.body.append(why);
-  });
-  await pg.locator("#alone button").click();
-  assert.deepEqual(await texts(pg, "#alone", "li"), ["You viewed 2 items about science this week. Learned by “Topics you follow”."]);
-  assert.equal(await pg.locator("#alone button").getAttribute("aria-label"), "Why this? a-112");
-  await pg.close();
-});
-
-test("errors are shown in place with their code and dispatched as optin-error", async () => {
-  const { page: pg } = await page({ manifest: "news", banner: "0" });
-  await pg.evaluate(() => p.close());
-  await pg.locator("#settings [part~=turn-on]").first().click();
-  assert.match((await texts(pg, "#settings", "[part=error]"))[0], /^That failed \(closed\): /);
-  assert.ok(await pg.evaluate(() => events.some((e) => e.type === "optin-error" && e.target === "settings")));
-  await pg.close();
-});
-
 test("import \"optin\" alone loads no UI code, and optin/ui imports nothing", async () => {
-  const index = readFileSync(join(project, "node_modules", "optin", "index.js"), "utf8");
-  const ui = readFileSync(join(project, "node_modules", "optin", "ui.js"), "utf8");
+  const index = readFileSync(join(session.project, "node_modules", "optin", "index.js"), "utf8");
+  const ui = readFileSync(join(session.project, "node_modules", "optin", "ui.js"), "utf8");
   for (const marker of ["optin-consent", "customElements", "adoptedStyleSheets"]) assert.ok(!index.includes(marker), `index.js holds ${marker}`);
   assert.ok(ui.includes("optin-consent"), "the marker is a real one");
   const { build } = await import("esbuild");
-  const { metafile } = await build({ entryPoints: [join(project, "node_modules", "optin", "ui.js")], bundle: true, write: false, metafile: true, external: ["*"], logLevel: "silent", format: "esm" });
+  const { metafile } = await build({ entryPoints: [join(session.project, "node_modules", "optin", "ui.js")], bundle: true, write: false, metafile: true, external: ["*"], logLevel: "silent", format: "esm" });
   const [input] = Object.values(metafile.inputs);
   assert.deepEqual(input.imports, [], "ui.js is one module of its own");
   // In a page that imports only optin: no element is defined and ui.js is never fetched.
-  const dir = join(project, "page");
+  const dir = join(session.project, "page");
   mkdirSync(join(dir, "only"), { recursive: true });
   writeFileSync(join(dir, "only", "index.html"), `<!doctype html><meta charset="utf-8"><title>only optin</title><link rel="icon" href="data:,"><script type="module" src="main.js"></script>`);
   writeFileSync(join(dir, "only", "main.js"), `import { Personalizer } from "../node_modules/optin/index.js";\nimport manifest from "../manifest-news.js";\nawait Personalizer.open(manifest, { storage: "memory" });\nwindow.__done = customElements.get("optin-consent") === undefined ? "no elements" : "elements";\n`);
-  const pg = await browser.context.newPage();
+  const pg = await session.browser.context.newPage();
   const seen = await watch(pg);
-  await pg.goto(`${server.url}only/index.html`);
+  await pg.goto(`${session.server.url}only/index.html`);
   assert.equal(await pg.waitForFunction(() => window.__done).then((h) => h.jsonValue()), "no elements");
   assert.ok(!seen.requests.some((r) => /\/ui[.-]/.test(r.url)), seen.requests.map((r) => r.url).join(", "));
   assert.deepEqual(seen.errors, []);
@@ -551,13 +339,13 @@ test("screenshots of each element in both schemes", async () => {
   const out = join(root, "tests", "out", "screenshots");
   mkdirSync(out, { recursive: true });
   for (const scheme of ["light", "dark"]) {
-    const { page: banner } = await page({ manifest: "www" });
+    const { page: banner } = await session.page({ manifest: "www" });
     await banner.emulateMedia({ colorScheme: scheme });
     await banner.setViewportSize({ width: 1000, height: 900 });
     await banner.locator("#banner [data-focus=notice-topics]").click();
     await banner.locator("#banner").screenshot({ path: join(out, `ui-consent-banner-${scheme}.png`) });
     await banner.close();
-    const { page: pg } = await page({ manifest: "www", banner: "0" });
+    const { page: pg } = await session.page({ manifest: "www", banner: "0" });
     await pg.emulateMedia({ colorScheme: scheme });
     await pg.setViewportSize({ width: 1000, height: 900 });
     await pg.evaluate(async () => {

@@ -1,13 +1,17 @@
 // Helpers of the optin/ui end-to-end tests: a project with the package installed from its
 // packed tarball, the test page of tests/fixtures/ui/ served under the strict CSP of
-// scripts/serve.mjs, and what to ask of a page: the focused element inside shadow roots,
-// CSP violations, requests, axe-core.
+// scripts/serve.mjs (one session per test file), and what to ask of a page: texts and the
+// focused element inside shadow roots, CSP violations, requests, axe-core.
+import { before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, cpSync, readdirSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, cpSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { createRequire } from "node:module";
+import { serve } from "../../scripts/serve.mjs";
+import { launch } from "./browser.mjs";
 
 export const root = new URL("../..", import.meta.url).pathname;
 const require = createRequire(import.meta.url);
@@ -103,4 +107,75 @@ export function checkRequests(requests, origin, readyAt) {
     assert.equal(new URL(r.url).search, "", `no query string: ${where}`);
     assert.ok(r.at <= readyAt, `nothing after the page was ready: ${where}`);
   }
+}
+
+/** The languages whose words the package ships. */
+export const LANGUAGES = ["en", "de", "fr", "es"];
+/** The two manifests the elements are tested on. */
+export const manifests = {
+  news: JSON.parse(readFileSync(join(root, "tests/fixtures/news-manifest.json"), "utf8")),
+  www: JSON.parse(readFileSync(join(root, "www/manifest.json"), "utf8")),
+};
+
+/**
+ * One test file's session: the tarball installed, the test page served, Chromium launched
+ * (before the tests), all removed after. `page(options)` opens the test page in a new tab
+ * with a storage namespace of its own; `words[locale]` are the shipped words.
+ */
+export function uiSession(prefix) {
+  const s = { words: {}, namespaces: 0 };
+  before(async () => {
+    s.project = installedProject(prefix);
+    s.dir = join(s.project, "page");
+    writeTestPage(s.dir);
+    cpSync(join(s.project, "node_modules"), join(s.dir, "node_modules"), { recursive: true });
+    for (const l of LANGUAGES) s.words[l] = (await import(pathToFileURL(join(s.dir, "node_modules", "optin", `ui-${l}.js`)))).default;
+    s.server = await serve(s.dir);
+    s.browser = await launch();
+  });
+  after(async () => {
+    await s.browser?.close();
+    await s.server?.close();
+    if (s.project) rmSync(s.project, { recursive: true, force: true });
+  });
+  s.namespace = () => `t${++s.namespaces}`;
+  s.page = async (options = {}) => {
+    const page = await s.browser.context.newPage();
+    const seen = await watch(page);
+    await openPage(page, s.server.url, { ns: s.namespace(), ...options });
+    seen.readyAt = Date.now();
+    return { page, seen };
+  };
+  return s;
+}
+
+/** A manifest text in `locale`, as optin falls back (the locale, its language, en, the first). */
+export const text = (value, locale) => (typeof value === "string" ? value : value[locale] ?? value.en ?? Object.values(value)[0]);
+
+/** Texts of the elements matching `selector` inside `host`'s shadow root. */
+export const texts = (page, host, selector) =>
+  page.evaluate(([h, s]) => [...document.querySelector(h).shadowRoot.querySelectorAll(s)].map((n) => n.textContent.trim()), [host, selector]);
+
+/** Presses Tab (or Shift+Tab) until the focused element satisfies `match`; fails after `max`. */
+export async function tabTo(page, match, { back = false, max = 120 } = {}) {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press(back ? "Shift+Tab" : "Tab");
+    const f = await focused(page);
+    if (f && match(f)) return f;
+  }
+  assert.fail(`no focusable element matched after ${max} presses of Tab`);
+}
+
+/** A module's consent state in the page. */
+export const moduleState = (page, id) => page.evaluate((m) => p.modules().find((x) => x.id === m).state, id);
+
+/** Records a click on each item, as the app would: its topic, in its data category. */
+export async function readSome(page, ids) {
+  await page.evaluate(async (list) => {
+    for (const id of list) {
+      const item = items.find((i) => i.id === id);
+      // An event carries the item's topic (its source is not an interest).
+      await p.record({ category: item.topic === "health" ? "health-reading" : "reading", kind: "click", item: id, features: { [`topic:${item.topic}`]: 1 } });
+    }
+  }, ids);
 }
