@@ -9,7 +9,7 @@
 // loads on first use, so importing the package has no side effect. Then pkg.json's fields
 // are merged into package.json, and the hand-written types (src/js/index.d.ts) are copied.
 import { readFileSync, writeFileSync, rmSync, existsSync, copyFileSync, readdirSync, mkdirSync } from "node:fs";
-import { join, dirname, basename, sep } from "node:path";
+import { join, resolve, dirname, basename, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { minify } from "terser";
@@ -70,10 +70,14 @@ const entries = [
   { out: "index.js", from: "index.js", format: "esm", platform: "neutral" },
   { out: "index.node.js", from: "node.js", format: "esm", platform: "node" },
   { out: "index.cjs", from: "node.js", format: "cjs", platform: "node" },
+  // optin/ui: the custom elements, their words and stylesheet; it imports nothing of the above.
+  { out: "ui.js", from: join(root, "src", "ui", "index.js"), format: "esm", platform: "browser" },
+  // Its words per language, for addStrings (optin/ui/de, …): data only, loaded if imported.
+  ...["en", "de", "fr", "es"].map((l) => ({ out: `ui-${l}.js`, from: join(root, "src", "ui", "strings", `${l}.js`), format: "esm", platform: "neutral" })),
 ];
 for (const { out, from, format, platform } of entries) {
   const result = await build({
-    entryPoints: [join(stage, from)],
+    entryPoints: [resolve(stage, from)],
     bundle: true,
     write: false,
     format,
@@ -99,6 +103,8 @@ for (const { out, from, format, platform } of entries) {
 // The same declarations for import and require (TypeScript wants .d.cts beside a .cjs).
 copyFileSync(join(root, "src", "js", "index.d.ts"), join(pkg, "index.d.ts"));
 copyFileSync(join(root, "src", "js", "index.d.ts"), join(pkg, "index.d.cts"));
+copyFileSync(join(root, "src", "ui", "index.d.ts"), join(pkg, "ui.d.ts"));
+copyFileSync(join(root, "src", "ui", "strings", "index.d.ts"), join(pkg, "ui-strings.d.ts"));
 for (const licence of ["LICENSE-MIT", "LICENSE-APACHE"]) copyFileSync(join(root, licence), join(pkg, licence));
 
 const merged = { name: ours.name, version, ...ours };
@@ -109,8 +115,10 @@ writeFileSync(join(pkg, "package.json"), JSON.stringify(merged, null, 2) + "\n")
 // What users install is exactly pkg.json's "files": drop what wasm-pack left behind and
 // whatever an earlier build of another layout did (the module itself stays in pkg/ for the
 // tests, outside "files"; build.sh copies files listed there after this, like the schema).
-const keep = new Set([...merged.files.map((f) => f.split("/")[0]), "package.json", "optin_bg.wasm"]);
+// ("files" entries may hold a `*`, as npm's do.)
+const glob = (pattern) => new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+const keep = [...merged.files, "package.json", "optin_bg.wasm"].map((f) => glob(f.split("/")[0]));
 for (const f of readdirSync(pkg)) {
-  if (!keep.has(f)) rmSync(join(pkg, f), { recursive: true, force: true });
+  if (!keep.some((k) => k.test(f))) rmSync(join(pkg, f), { recursive: true, force: true });
 }
 console.log(`package: pkg/ ready (wasm ${wasm.length} bytes, inlined LZMA ${packed.length} bytes, decoder ${unlzma.length} bytes)`);

@@ -1,6 +1,6 @@
 // Promise 5, tested on the built package in pkg/: no network API in the shipped bundles (the
-// entry, the glue, the IndexedDB store) or the wasm module's imports. The scanner is shown to
-// flag planted regressions.
+// entry, the glue, the IndexedDB store, optin/ui and its languages) or the wasm module's
+// imports. The scanner is shown to flag planted regressions.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
@@ -16,7 +16,7 @@ const bundle = () => readFileSync(join(pkg, "index.js"), "utf8");
 
 test("the shipped JS reaches no network API", () => {
   const files = readdirSync(pkg).filter((f) => /\.(c?js)$/.test(f));
-  assert.deepEqual(files.sort(), ["index.cjs", "index.js", "index.node.js"], `unexpected pkg contents: ${files}`);
+  assert.deepEqual(files.sort(), ["index.cjs", "index.js", "index.node.js", "ui-de.js", "ui-en.js", "ui-es.js", "ui-fr.js", "ui.js"], `unexpected pkg contents: ${files}`);
   for (const f of files) {
     // The inlined modules are base64 text: scanned below as modules, not as JS.
     const code = readFileSync(join(pkg, f), "utf8").replace(/(["'`])[A-Za-z0-9+/=]{4096,}\1/g, '""');

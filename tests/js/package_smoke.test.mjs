@@ -60,10 +60,14 @@ test("the installed tarball holds exactly the package files", nodeOnly(), () => 
   assert.equal(meta.version, crateVersion);
   assert.equal(meta.exports["."].types, "./index.d.ts");
   assert.equal(meta.exports["."].require.default, "./index.cjs");
-  assert.equal(meta.sideEffects, false);
+  // Only optin/ui has an effect on import (it defines the elements); bundlers keep it.
+  assert.deepEqual(meta.sideEffects, ["./ui.js"]);
   assert.ok(meta.keywords.includes("privacy"));
   const files = execFileSync("ls", [installed], { encoding: "utf8" }).trim().split("\n").sort();
-  assert.deepEqual(files, ["LICENSE-APACHE", "LICENSE-MIT", "README.md", "index.cjs", "index.d.cts", "index.d.ts", "index.js", "index.node.js", "manifest.schema.json", "package.json"]);
+  assert.deepEqual(files, [
+    "LICENSE-APACHE", "LICENSE-MIT", "README.md", "index.cjs", "index.d.cts", "index.d.ts", "index.js", "index.node.js", "manifest.schema.json", "package.json",
+    "ui-de.js", "ui-en.js", "ui-es.js", "ui-fr.js", "ui-strings.d.ts", "ui.d.ts", "ui.js",
+  ]);
   // The manifest's JSON Schema, as an app or an editor finds it.
   writeFileSync(join(project, "schema.mjs"), `import schema from "optin/manifest.schema.json" with { type: "json" };\nconsole.log(schema.title);\n`);
   assert.equal(execFileSync("node", ["schema.mjs"], { cwd: project, encoding: "utf8" }).trim(), "optin manifest");

@@ -86,7 +86,7 @@ function compileExamples(dir, examples) {
         types: ["node"],
         typeRoots: [join(root, "node_modules", "@types")],
         skipLibCheck: false,
-        paths: { optin: [join(root, "pkg", "index.d.ts")] },
+        paths: { optin: [join(root, "pkg", "index.d.ts")], "optin/ui": [join(root, "pkg", "ui.d.ts")], "optin/ui/*": [join(root, "pkg", "ui-strings.d.ts")] },
       },
       include: ["*.ts", "*.mjs"],
     }),
