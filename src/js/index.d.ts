@@ -526,13 +526,13 @@ export type Report = { metric: string; epsilon: number } & (
 /** An estimate with its standard error and 95% confidence interval. */
 export interface Interval { estimate: number; stderr: number; ci95: [number, number] }
 
-/** What an Aggregator estimates. */
+/** What an Aggregator estimates (nothing but the count until the first report). */
 export interface Estimate {
   metric: string;
   reports: number;
-  /** Booleans: the share of users for whom it is true. Numbers: the mean. */
+  /** Booleans: the share of users for whom it is true. Numbers: the mean. Absent without reports. */
   mean?: Interval;
-  /** Categories: the share of users per value. */
+  /** Categories: the share of users per value. Absent without reports. */
   frequencies?: ({ value: string } & Interval)[];
 }
 

@@ -302,6 +302,10 @@ impl Aggregator {
             mean: None,
             frequencies: None,
         };
+        // No report, no estimate (not the noise's offset as if there were one).
+        if self.n == 0 {
+            return out;
+        }
         match (&self.sums, &self.metric.kind) {
             (Sums::Ones(ones), _) => {
                 let p = rr_keep(eps);

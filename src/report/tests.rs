@@ -152,3 +152,13 @@ fn reports_read_back_from_json_and_nothing_else_is_accepted() {
         }
     }
 }
+
+#[test]
+fn an_aggregator_without_reports_estimates_nothing() {
+    for id in ["feed-helpful", "favourite-section", "minutes-read"] {
+        let agg = Aggregator::new(metric(id));
+        let e = agg.estimate();
+        assert_eq!(e.reports, 0, "{id}");
+        assert!(e.mean.is_none() && e.frequencies.is_none(), "{id}: {e:?}");
+    }
+}
