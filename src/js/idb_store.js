@@ -240,17 +240,25 @@ export class IdbStore {
     const newKeys = !keys && puts;
     if (newKeys) keys = await generateKeys();
     const names = new Map(this.names);
+    // How many logical keys map to each name (two, when one is a copy that failed to decrypt).
+    const owners = new Map();
+    for (const name of names.values()) owners.set(name, (owners.get(name) ?? 0) + 1);
     const requests = [];
     for (const [kind, key, value] of ops) {
       if (kind === "put") {
         const name = names.get(key) ?? (await nameOf(keys, key));
         requests.push(["put", name, await seal(keys, name, this.schemaVersion, key, value)]);
+        if (!names.has(key)) owners.set(name, (owners.get(name) ?? 0) + 1);
         names.set(key, name);
       } else if (kind === "delete" || kind === "deletePrefix") {
         for (const [logical, name] of [...names]) {
           if (kind === "delete" ? logical === key : logical.startsWith(key)) {
             names.delete(logical);
-            requests.push(["delete", name]);
+            owners.set(name, owners.get(name) - 1);
+            // A record that failed to decrypt is known as `unreadable/<name>`, and its
+            // logical key still maps to that name: deleting the unreadable copy of a record
+            // this batch rewrites (the head, after a flipped byte) must keep the new one.
+            if (owners.get(name) === 0) requests.push(["delete", name]);
           }
         }
       }
