@@ -22,15 +22,20 @@ mkdir -p "$logs"
 names=() results=() counts=()
 total_pass=0 total_fail=0
 
-# Runs a layer; counts "test result" lines (cargo, wasm-bindgen-test) and "# pass" (node --test),
-# and adds what its tests report as "# summary: ..." (the fuzz layer's sequences and calls).
+# Runs a layer within a time limit (a hung browser or test ends its own layer, with its log
+# shown, instead of the whole run); counts "test result" lines (cargo, wasm-bindgen-test) and
+# "# pass" (node --test), and adds what its tests report as "# summary: ..." (the fuzz layer's
+# sequences and calls).
 layer() {
-  local name=$1
-  shift
+  local name=$1 limit=$2
+  shift 2
   echo
-  echo "=== $name: $*"
+  echo "=== $name: $* (at most $limit)"
   local start=$SECONDS status=0
-  "$@" >"$logs/$name.log" 2>&1 || status=$?
+  timeout --kill-after=30s "$limit" bash -c '"$@"' "$name" "$@" >"$logs/$name.log" 2>&1 || status=$?
+  if [ $status -eq 124 ] || [ $status -eq 137 ]; then
+    echo "test result: FAILED. 0 passed; 1 failed (the layer did not finish within $limit)" >>"$logs/$name.log"
+  fi
   grep -v -E '^\s*(Compiling|Downloaded|Downloading|Checking|Fresh) ' "$logs/$name.log" | tail -n 25
   local pass fail
   pass=$(grep -hoE 'test result: [a-zA-Z]+\. [0-9]+ passed' "$logs/$name.log" | awk '{ s += $4 } END { print s + 0 }')
@@ -48,6 +53,7 @@ layer() {
   counts+=("$pass passed, $fail failed, $((SECONDS - start))s${engine:+, $engine}${note:+ ($note)}")
   total_pass=$((total_pass + pass))
   total_fail=$((total_fail + fail))
+  echo "--- $name: ${results[-1]} in $((SECONDS - start))s"
 }
 
 lint() {
@@ -56,27 +62,30 @@ lint() {
     cargo clippy --locked --target wasm32-unknown-unknown -p optin -p optin-unlzma --lib --tests -- -D warnings
 }
 
-layer lint lint
-layer native cargo test --locked --workspace
-layer stats cargo test --release --locked --test report_statistics -- --nocapture
+# The layers run in a shell of their own (under `timeout`), which needs the functions.
+export -f lint
+layer lint 20m lint
+layer native 25m cargo test --locked --workspace
+layer stats 20m cargo test --release --locked --test report_statistics -- --nocapture
 # The browser layer of one engine: the wasm-bindgen tests, then every test file that drives
 # a browser (those that use tests/js/engines/), for that engine only.
 browser_layer() {
   local engine=$1 status=0
   node tests/js/engines/wasm_tests.mjs "$engine" || status=1
   mapfile -t files < <(grep -l 'engines/index.mjs' tests/js/*.test.mjs)
-  OPTIN_ENGINES=$engine node --test --test-concurrency=1 "${files[@]}" || status=1
+  OPTIN_ENGINES=$engine node --test --test-concurrency=1 --test-timeout=300000 "${files[@]}" || status=1
   return $status
 }
+export -f browser_layer
 
-layer node wasm-pack test --node -- --locked
-layer build ./scripts/build.sh
+layer node 20m wasm-pack test --node -- --locked
+layer build 20m ./scripts/build.sh
 package_tests=()
 for f in tests/js/*.test.mjs; do [ "$f" = tests/js/fuzz.test.mjs ] || package_tests+=("$f"); done
-layer package env OPTIN_ENGINES=none node --test --test-concurrency=1 "${package_tests[@]}"
-layer fuzz node --test tests/js/fuzz.test.mjs
+layer package 20m env OPTIN_ENGINES=none node --test --test-concurrency=1 --test-timeout=300000 "${package_tests[@]}"
+layer fuzz 10m node --test --test-timeout=300000 tests/js/fuzz.test.mjs
 for engine in chromium firefox webkit; do
-  layer "browser-$engine" browser_layer "$engine"
+  layer "browser-$engine" 20m browser_layer "$engine"
 done
 
 echo
