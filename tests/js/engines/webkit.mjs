@@ -70,7 +70,7 @@ export async function launch() {
     });
     parts.driver.once("error", () => {});
     const base = `http://127.0.0.1:${port}`;
-    await until(() => fetch(`${base}/status`).then((r) => r.ok, () => false), {
+    await until(() => fetch(`${base}/status`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false), {
       timeout: 15_000,
       what: `WebKitWebDriver on port ${port} (${parts.driver.output})`,
     });
