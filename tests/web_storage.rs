@@ -432,3 +432,60 @@ async fn without_indexeddb_it_runs_in_memory_and_says_so() {
     ok(p.grant("topics".into())).await;
     assert_eq!(state(&p, "topics"), "granted");
 }
+
+/// What the benefit check measured for "topics", as `benefit()` reports it.
+fn measured(p: &Personalizer) -> Option<f64> {
+    let list: Array = p.benefit().unwrap_or(JsValue::NULL).unchecked_into();
+    list.iter()
+        .find(|b| get(b, "module").as_string().as_deref() == Some("topics"))
+        .and_then(|b| get(&b, "measured").as_f64())
+}
+
+#[wasm_bindgen_test]
+async fn the_benefit_check_is_stored_encrypted_and_erased_on_revoke() {
+    call("drop", &["benefit".into()]).await;
+    let p = open("benefit").await;
+    let items: Vec<String> = (0..40)
+        .map(|i| {
+            let topic = if i % 2 == 0 { "science" } else { "sports" };
+            let baseline = if i % 2 == 0 { i } else { 100 + i };
+            format!("{{\"id\": \"s-{i}\", \"features\": {{\"topic:{topic}\": 1}}, \"baseline\": {baseline}}}")
+        })
+        .collect();
+    p.set_catalog(JSON::parse(&format!("[{}]", items.join(","))).unwrap_or(JsValue::NULL))
+        .ok();
+    ok(p.grant("topics".into())).await;
+    for k in 0..6 {
+        let e = JSON::parse(&format!(
+            "{{\"category\": \"reading\", \"kind\": \"click\", \"item\": \"s-{}\"}}",
+            2 * k
+        ))
+        .unwrap_or(JsValue::NULL);
+        ok(p.record(e)).await;
+    }
+    assert_eq!(measured(&p), Some(5.0));
+    p.close().ok();
+    // Nothing of it is readable on disk: no record key or value names it.
+    let words = Array::of2(&"medianRank".into(), &"\"n\"".into());
+    let records = call("records", &["benefit".into()]).await;
+    assert_eq!(
+        Array::from(&call("containsText", &[records, words.into()]).await).length(),
+        0
+    );
+    let again = open("benefit").await;
+    again
+        .set_catalog(JSON::parse(&format!("[{}]", items.join(","))).unwrap_or(JsValue::NULL))
+        .ok();
+    assert_eq!(measured(&again), Some(5.0), "read back after a reopen");
+    ok(again.revoke("topics".into())).await;
+    assert_eq!(measured(&again), None);
+    again.close().ok();
+    let third = open("benefit").await;
+    ok(third.grant("topics".into())).await;
+    assert_eq!(
+        measured(&third),
+        Some(0.0),
+        "the revoke erased it from IndexedDB too"
+    );
+    third.close().ok();
+}

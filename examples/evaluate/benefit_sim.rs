@@ -1,16 +1,15 @@
-//! The on-device benefit check, simulated: each user's training events arrive one at a time;
-//! before each updates the profile, the check measures where its item stood under each
-//! strength of the personal terms (`optin::rank::benefit`), then the event is recorded. The
-//! final ranking uses the strength the evidence chose. (The check is core logic; the
-//! `Personalizer` does not run it yet, so this drives the same code beside it.)
+//! The on-device benefit check as a user meets it: each user's last training events arrive one
+//! at a time (`record`); the `Personalizer` measures each, before it updates the profile,
+//! under each strength of the personal terms (`optin::rank::benefit`), and its `rank` uses the
+//! strength the evidence chose.
 //!
 //! Only a user's last [`MEASURED`] training events are measured, the ones before recorded at
 //! once: the evidence decays by `DECAY` per measurement (0.95^60 ≈ 0.05), so earlier ones
 //! would barely move the final strength, and measuring every event of the heaviest users
 //! (thousands, each with a fresh profile) would take most of the tool's time.
 
-use optin::rank::benefit::{positions, Benefit};
-use optin::rank::{rank, Catalog, RankProfile, ScoreWeights};
+use optin::personalizer::ModuleBenefit;
+use optin::rank::Catalog;
 
 use crate::data::Data;
 use crate::grid::Stage;
@@ -38,20 +37,14 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 pub fn run(catalog: &Catalog, s: &Stage, data: &Data) -> Outcome {
     let manifest = Config::default().manifest();
-    let weights = ScoreWeights::from_manifest(&manifest);
     let options = rank_options(&Default::default());
     let per_user = for_users(catalog, s.train.len(), &|catalog, u| {
         let history = &s.train[u];
         let first = history.len().saturating_sub(MEASURED);
         let start = history.get(first).map_or(0, |&(_, t)| t * 1000);
-        let mut check = Benefit::default();
         let Some((mut p, mut store)) = device(&manifest, catalog.clone(), start) else {
-            return (Vec::new(), check);
+            return (Vec::new(), None);
         };
-        let mut seen: Vec<&str> = history[..first]
-            .iter()
-            .map(|&(i, _)| data.items[i].as_str())
-            .collect();
         let earlier = history[..first]
             .iter()
             .map(|&(i, t)| event(data, i, t))
@@ -59,33 +52,29 @@ pub fn run(catalog: &Catalog, s: &Stage, data: &Data) -> Outcome {
         if let Ok(plan) = p.plan_record(earlier, start) {
             let _ = p.commit(&mut store, plan);
         }
-        let mut scratch = Vec::new();
+        // One at a time, as a reader's clicks arrive: the Personalizer measures each against
+        // the profile before it.
         for &(i, t) in &history[first..] {
             let now = t * 1000;
-            let profile = p.profile(catalog, now);
-            let rp = RankProfile::build(&manifest, &profile, catalog, &seen);
-            if let Some(at) = positions(catalog, &rp, weights, i as u32, &mut scratch) {
-                check.observe(at);
-            }
-            if let Ok(plan) = p.plan_record(vec![event(data, i, t)], now) {
+            if let Ok(plan) = p.plan_record_one(event(data, i, t), now) {
                 let _ = p.commit(&mut store, plan);
             }
-            seen.push(&data.items[i]);
         }
         let now = history.last().map_or(0, |&(_, t)| t * 1000);
-        let profile = p.profile(catalog, now);
-        let strength = check.strength();
-        let rp = RankProfile::build_weighted(&manifest, &profile, catalog, &seen, &|_| strength);
-        let list = rank(catalog, &rp, weights, None, &options)
-            .iter()
-            .filter_map(|x| catalog.position(&x.id).map(|i| i as usize))
-            .collect();
-        (list, check)
+        let list = p
+            .rank(None, &options, now)
+            .map(|r| {
+                r.iter()
+                    .filter_map(|x| catalog.position(&x.id).map(|i| i as usize))
+                    .collect()
+            })
+            .unwrap_or_default();
+        (list, p.benefit(now).into_iter().next())
     });
     let lists: Vec<Vec<usize>> = per_user.iter().map(|(l, _)| l.clone()).collect();
     let users = per_user.len().max(1) as f64;
     let strengths = optin::rank::benefit::STRENGTHS;
-    let summaries: Vec<_> = per_user.iter().map(|(_, c)| c.summary()).collect();
+    let summaries: Vec<ModuleBenefit> = per_user.iter().filter_map(|(_, b)| b.clone()).collect();
     Outcome {
         metrics: metrics(&lists, &s.truth, catalog.len()),
         measured: summaries.iter().map(|b| f64::from(b.measured)).sum::<f64>() / users,
@@ -103,7 +92,13 @@ pub fn run(catalog: &Catalog, s: &Stage, data: &Data) -> Outcome {
         ),
         strength: strengths
             .iter()
-            .map(|&g| summaries.iter().filter(|b| b.strength == g).count() as f64 / users)
+            .map(|&g| {
+                summaries
+                    .iter()
+                    .filter(|b| b.strength == f64::from(g))
+                    .count() as f64
+                    / users
+            })
             .collect(),
     }
 }

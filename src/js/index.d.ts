@@ -327,6 +327,21 @@ export interface CategoryInventory {
 /** Everything held, per data category. */
 export interface Inventory { categories: CategoryInventory[]; totalEvents: number; blockedFeatures: string[] }
 
+/** What the benefit check measured for one module (`benefit()`). */
+export interface ModuleBenefit {
+  module: string;
+  /** Interactions measured, within the module's retention. */
+  measured: number;
+  /** Of the last `window` measured, the median position (1 = first) of what the user chose in the module's order, or null before the first measurement. */
+  medianRankPersonalized: number | null;
+  /** The same, in the baseline's order. */
+  medianRankBaseline: number | null;
+  /** The strength of the module's personal terms the ranking uses now: 0 (the baseline's order), 0.25, 0.5, 1 (as the manifest weighs it) or 2. */
+  strength: number;
+  /** How many of the latest measurements the medians cover, at most (20). */
+  window: number;
+}
+
 /** One learned interest. */
 export interface FeatureWeight {
   feature: string;
@@ -363,6 +378,8 @@ export interface ExportData {
   profile: Profile;
   blockedFeatures: string[];
   inventory: Inventory;
+  /** What the benefit check measured (`benefit()`). */
+  benefit: ModuleBenefit[];
 }
 
 /** An item of the catalog (public data). */
@@ -692,6 +709,20 @@ export declare class Personalizer {
   explainInterest(feature: string): StoredEventView[];
   /** Per data category: how many events, the oldest, when it will be deleted, which modules use it. */
   inventory(): Inventory;
+  /**
+   * What the benefit check measured on this device, per module the user turned on that
+   * personalizes: as each recorded event arrives, before it updates the profile, where its
+   * item stood in the module's order and in the baseline's. The ranking weighs each module by
+   * the strength its evidence chose (`strength`: 1 until 3 interactions are measured).
+   *
+   * @example
+   * for (const b of p.benefit()) {
+   *   if (b.medianRankPersonalized !== null && b.medianRankBaseline !== null) {
+   *     console.log(`Your last ${Math.min(b.measured, b.window)} choices were, on median, #${b.medianRankPersonalized} in your order and #${b.medianRankBaseline} in everyone's.`);
+   *   }
+   * }
+   */
+  benefit(): ModuleBenefit[];
   /** The profile derived from the stored events, per granted module. */
   profile(): Profile;
   /** Everything optin holds about the user, as JSON a person can read. */

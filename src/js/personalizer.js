@@ -260,6 +260,10 @@ export class Personalizer {
     return Personalizer.#call(this, (core) => core.inventory());
   }
 
+  benefit() {
+    return Personalizer.#call(this, (core) => core.benefit());
+  }
+
   profile() {
     return Personalizer.#call(this, (core) => core.profile());
   }

@@ -273,7 +273,17 @@ impl Personalizer {
         self.shared.enqueue(move |s| {
             Box::pin(async move {
                 let outcomes = s
-                    .write(|core, now| core.plan_record(events, now).map_err(to_js))
+                    .write(|core, now| {
+                        let mut events = events;
+                        let plan = match (many, events.pop()) {
+                            (false, Some(one)) => core.plan_record_one(one, now),
+                            (_, last) => {
+                                events.extend(last);
+                                core.plan_record(events, now)
+                            }
+                        };
+                        plan.map_err(to_js)
+                    })
                     .await?;
                 let stored = outcomes.iter().filter(|o| o.stored).count();
                 if stored > 0 {
@@ -579,6 +589,13 @@ impl Personalizer {
     pub fn inventory(&self) -> Result<JsValue, JsValue> {
         let now = self.shared.now()?;
         self.shared.with_core(|c| to_js_value(&c.inventory(now)))
+    }
+
+    /// What the benefit check measured, per module the user turned on that personalizes.
+    #[wasm_bindgen(unchecked_return_type = "ModuleBenefit[]")]
+    pub fn benefit(&self) -> Result<JsValue, JsValue> {
+        let now = self.shared.now()?;
+        self.shared.with_core(|c| to_js_value(&c.benefit(now)))
     }
 
     /// The profile derived from the stored events, per granted module.

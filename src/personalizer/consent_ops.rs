@@ -214,6 +214,8 @@ impl Personalizer {
             let mut editor = PageEditor::new(&self.log);
             self.housekeep(&mut editor, &states, now);
             self.put_pages(&mut b, editor);
+            // A module no longer on keeps no measurements either.
+            self.put_benefit(&mut b, self.benefit_in_force(&states, now));
         }
         b.finish(changes)
     }

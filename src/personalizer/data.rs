@@ -148,6 +148,8 @@ pub struct ExportData {
     pub blocked_features: Vec<String>,
     /// The inventory.
     pub inventory: Inventory,
+    /// What the benefit check measured, per module turned on.
+    pub benefit: Vec<super::ModuleBenefit>,
 }
 
 impl Personalizer {
@@ -215,6 +217,7 @@ impl Personalizer {
             profile: self.profile(items, now),
             blocked_features: self.blocks.iter().cloned().collect(),
             inventory: self.inventory(now),
+            benefit: self.benefit(now),
         }
     }
 

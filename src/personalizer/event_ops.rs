@@ -93,11 +93,30 @@ impl Personalizer {
         events: Vec<Event>,
         now: Millis,
     ) -> Result<Pending<Vec<RecordOutcome>>, EventError> {
+        self.plan_record_with_paths(events, now, &|i| index("events", i))
+    }
+
+    /// Plans recording one event (`record()`): as `plan_record`, with errors about `event`
+    /// rather than `events[0]`, the argument the app passed.
+    pub fn plan_record_one(
+        &mut self,
+        event: Event,
+        now: Millis,
+    ) -> Result<Pending<Vec<RecordOutcome>>, EventError> {
+        self.plan_record_with_paths(vec![event], now, &|_| "event".to_string())
+    }
+
+    fn plan_record_with_paths(
+        &mut self,
+        events: Vec<Event>,
+        now: Millis,
+        path: &dyn Fn(usize) -> String,
+    ) -> Result<Pending<Vec<RecordOutcome>>, EventError> {
         self.check_writable()?;
         for (i, e) in events.iter().enumerate() {
             if e.at.is_some_and(|at| at > now.saturating_add(DAY_MS)) {
                 return Err(EventError::Invalid(FieldError::new(
-                    format!("{}.at", index("events", i)),
+                    format!("{}.at", path(i)),
                     "lies more than a day in the future",
                 )));
             }
@@ -107,6 +126,8 @@ impl Personalizer {
         let mut dropped = self.dropped.clone();
         let mut next_id = self.next_event_id;
         let mut outcomes = Vec::with_capacity(events.len());
+        // What the benefit check measures: what the user chose (not what they disliked).
+        let mut measured = Vec::new();
         for e in events {
             let at = e.at.unwrap_or(now);
             let reason = match self.retention_days(&e.category, &states) {
@@ -121,6 +142,13 @@ impl Personalizer {
                     reason: Some(reason),
                 });
                 continue;
+            }
+            if e.weight > 0.0 {
+                measured.push(super::benefit::Measured {
+                    category: e.category.clone(),
+                    item: e.item.clone(),
+                    at,
+                });
             }
             editor.append(StoredEvent {
                 id: next_id,
@@ -142,6 +170,8 @@ impl Personalizer {
             .states_for_erasure(&self.manifest, &self.notices, now);
         self.housekeep(&mut editor, &recorded, now);
         let mut b = Builder::default();
+        let benefit = self.measure(&measured, &recorded, now);
+        self.put_benefit(&mut b, benefit);
         self.put_pages(&mut b, editor);
         if next_id != self.next_event_id {
             self.put_next_event_id(&mut b, next_id);

@@ -78,5 +78,6 @@ impl Personalizer {
         let mut editor = PageEditor::new(&self.log);
         self.housekeep(&mut editor, &states, now);
         self.put_pages(b, editor);
+        self.put_benefit(b, self.benefit_in_force(&states, now));
     }
 }

@@ -28,6 +28,7 @@ pub(super) struct Loaded {
     pub log: EventLog,
     pub next_event_id: u64,
     pub blocks: SortedSet<String>,
+    pub benefit: SortedMap<String, crate::rank::benefit::Benefit>,
     pub budget: super::BudgetState,
     pub unreadable: Vec<String>,
     pub schema_written: bool,
@@ -98,6 +99,7 @@ pub(super) fn read(mut entries: Vec<(String, Vec<u8>)>) -> Loaded {
         log: EventLog::default(),
         next_event_id: 0,
         blocks: SortedSet::new(),
+        benefit: SortedMap::new(),
         budget: Default::default(),
         unreadable: Vec::new(),
         schema_written: false,
@@ -191,6 +193,14 @@ pub(super) fn read(mut entries: Vec<(String, Vec<u8>)>) -> Loaded {
                 None => l
                     .problems
                     .push("the list of blocked features is unreadable".into()),
+            }
+        } else if key == super::BENEFIT_KEY {
+            match super::benefit::read(bytes) {
+                Some(b) => l.benefit = b,
+                // Measured again from the next events on; it steers no consent.
+                None => l
+                    .problems
+                    .push("the measured benefit is unreadable and was reset".into()),
             }
         } else if key == super::BUDGET_KEY {
             match read_budget(bytes) {

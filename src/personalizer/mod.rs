@@ -6,6 +6,7 @@
 //! is never applied to a state other than the one it was made from.
 
 mod audit;
+mod benefit;
 mod commit;
 mod consent_ops;
 mod data;
@@ -18,6 +19,7 @@ mod ranking;
 mod reports;
 
 pub use audit::{Audit, AuditOptions, Flag, GroupExposure, PersonaAudit, RankingAudit};
+pub use benefit::ModuleBenefit;
 pub use commit::Sealed;
 pub use data::{CategoryInventory, EventView, ExportData, ForgetRequest, ForgetSummary, Inventory};
 pub use event_ops::{RecordOutcome, RecordSummary};
@@ -44,6 +46,8 @@ pub const CONSENT_HEAD_KEY: &str = "meta/consent-head";
 pub const NEXT_EVENT_KEY: &str = "meta/next-event";
 /// Key of the user's blocked features.
 pub const BLOCKS_KEY: &str = "blocks";
+/// The benefit check's measurements, per module (see `benefit.rs`).
+pub const BENEFIT_KEY: &str = "benefit";
 /// Default cap of stored events per data category.
 pub const DEFAULT_MAX_EVENTS_PER_CATEGORY: usize = 5000;
 /// The storage namespace when the app names none (one database per namespace).
@@ -91,6 +95,8 @@ pub struct Personalizer {
     log: EventLog,
     next_event_id: u64,
     blocks: SortedSet<String>,
+    /// What the benefit check measured, per module (stored; see `benefit.rs`).
+    benefit: SortedMap<String, crate::rank::benefit::Benefit>,
     dropped: SortedMap<String, u64>,
     unreadable: Vec<String>,
     schema_written: bool,
@@ -144,6 +150,7 @@ impl Personalizer {
                 .max(loaded.log.max_id().map_or(0, |m| m + 1)),
             log: loaded.log,
             blocks: loaded.blocks,
+            benefit: loaded.benefit,
             dropped: SortedMap::new(),
             unreadable: loaded.unreadable,
             schema_written: loaded.schema_written,
@@ -312,6 +319,8 @@ impl Personalizer {
 mod tests;
 #[cfg(test)]
 mod tests_audit;
+#[cfg(test)]
+mod tests_benefit;
 #[cfg(test)]
 mod tests_freshness;
 #[cfg(all(test, not(target_arch = "wasm32")))]

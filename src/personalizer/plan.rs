@@ -16,6 +16,7 @@ pub(crate) enum Effect {
     EraseCategory(String),
     PutPage(String, u32, Vec<StoredEvent>),
     SetBlocks(SortedSet<String>),
+    SetBenefit(SortedMap<String, crate::rank::benefit::Benefit>),
     SetDropped(SortedMap<String, u64>),
     SetNextEventId(u64),
     SetBudget(super::reports::BudgetState),
@@ -129,6 +130,7 @@ impl Personalizer {
                 Effect::EraseCategory(c) => self.log.erase_category(&c),
                 Effect::PutPage(c, p, events) => self.log.put_page(&c, p, events),
                 Effect::SetBlocks(b) => self.blocks = b,
+                Effect::SetBenefit(b) => self.benefit = b,
                 Effect::SetDropped(d) => self.dropped = d,
                 Effect::SetNextEventId(n) => self.next_event_id = n,
                 Effect::SetBudget(b) => self.budget = b,
@@ -142,6 +144,7 @@ impl Personalizer {
                     self.log.clear();
                     self.next_event_id = 0;
                     self.blocks.clear();
+                    self.benefit.clear();
                     self.dropped.clear();
                     self.budget = Default::default();
                     self.unreadable.clear();

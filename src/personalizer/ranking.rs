@@ -176,7 +176,21 @@ impl Personalizer {
                 now,
             );
             let seen = seen_items(&self.manifest, &profile, &self.log, &window);
-            let rp = RankProfile::build(&self.manifest, &profile, &self.catalog, &seen);
+            // Each module at the strength its benefit check chose (see `benefit.rs`).
+            let strengths = self.strengths(&states, now);
+            let strength = |m: &str| {
+                strengths
+                    .get(m)
+                    .copied()
+                    .unwrap_or(crate::rank::benefit::START)
+            };
+            let rp = RankProfile::build_weighted(
+                &self.manifest,
+                &profile,
+                &self.catalog,
+                &seen,
+                &strength,
+            );
             let until = self.in_force_until(&states, &window, now);
             self.rank_cache = Some(RankCache {
                 version: self.version,

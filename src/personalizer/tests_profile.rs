@@ -623,6 +623,21 @@ fn future_events_are_invalid_and_nothing_is_stored() {
 }
 
 #[test]
+fn a_single_future_event_is_named_as_the_argument_record_was_given() {
+    let mut s = MemoryStore::new();
+    let mut p = open(&mut s, T0);
+    grant(&mut p, &mut s, "similar", T0);
+    let err = p
+        .plan_record_one(event("reading", "view", "b", T0 + 2 * DAY_MS, &[]), T0)
+        .unwrap_err();
+    assert_eq!(err.code(), "invalid-event");
+    let message = err.to_string();
+    assert!(message.contains("event.at"), "{message}");
+    assert!(!message.contains("events[0]"), "{message}");
+    assert!(p.events().is_empty());
+}
+
+#[test]
 fn an_unreadable_page_is_skipped_and_the_rest_kept() {
     let mut s = MemoryStore::new();
     let mut p = open(&mut s, T0);

@@ -202,9 +202,9 @@ proptest! {
         for &(a, b) in &observations {
             let (good, bad) = (a.min(b), a.max(b));
             // The baseline's position is the best of all strengths: contrary evidence.
-            contrary.observe([good, bad, bad, bad, bad]);
+            contrary.observe([good, bad, bad, bad, bad], 0);
             // The personalized one is the best: favourable evidence.
-            favourable.observe([bad, bad, bad, good, bad]);
+            favourable.observe([bad, bad, bad, good, bad], 0);
         }
         if observations.len() < MIN_EVIDENCE as usize {
             prop_assert_eq!(contrary.strength(), START);
@@ -216,6 +216,11 @@ proptest! {
             // Every order placed every item alike: the weakest strength wins the tie.
             prop_assert_eq!(contrary.strength(), 0.0);
         }
+        // The medians are the lower median of the window, as a sort would give it.
+        let window = &observations[observations.len().saturating_sub(super::benefit::WINDOW)..];
+        let mut bads: Vec<u32> = window.iter().map(|&(a, b)| a.max(b)).collect();
+        bads.sort_unstable();
+        prop_assert_eq!(contrary.summary().median_rank_personalized, bads.get(bads.len().saturating_sub(1) / 2).copied());
         let summary = favourable.summary();
         prop_assert_eq!(summary.measured as usize, observations.len());
         if let (Some(p), Some(b)) = (summary.median_rank_personalized, summary.median_rank_baseline) {
@@ -310,5 +315,5 @@ fn strengths_are_ordered_and_include_the_baseline_and_the_profile() {
     assert_eq!(STRENGTHS[0], 0.0);
     assert_eq!(STRENGTHS[PERSONALIZED], 1.0);
     assert!(STRENGTHS.windows(2).all(|w| w[0] < w[1]));
-    const { assert!(START > 0.0 && START < 1.0) };
+    const { assert!(START > 0.0 && START <= 1.0) };
 }

@@ -179,6 +179,14 @@ test("events take RFC 3339 times with offsets, and Dates", async () => {
   const times = (await p.exportData()).events.map((e) => e.at);
   assert.deepEqual(times, ["2026-11-24T09:00:00.000Z", "2026-11-24T09:00:00.000Z"]);
   assert.equal((await optinError(() => p.record({ category: "reading", kind: "click", item: "z", at: new Date(NaN) }), "bad date")).code, "invalid-event");
+  // An error names the argument as the app passed it: `event` to record, `events[i]` to recordMany.
+  const future = { category: "reading", kind: "click", item: "z", at: new Date(at + 3 * 86_400_000) };
+  const one = await optinError(() => p.record(future), "future, one");
+  assert.equal(one.code, "invalid-event");
+  assert.match(one.message, /\bevent\.at: /);
+  assert.doesNotMatch(one.message, /events\[0\]/);
+  const many = await optinError(() => p.recordMany([{ ...future, item: "w", at: new Date(at) }, future]), "future, many");
+  assert.match(many.message, /\bevents\[1\]\.at: /);
 });
 
 test("OptinError carries its code across postMessage's structured clone via toJSON and from", async () => {
@@ -230,4 +238,35 @@ test("ids with a lone surrogate are refused everywhere, not turned into U+FFFD",
   // A well-formed pair is fine.
   p.setCatalog([{ id: "item-\ud83d\ude00" }]);
   assert.deepEqual(p.rank().map((r) => r.id), ["item-\ud83d\ude00"]);
+});
+
+test("benefit() reports, per module turned on, what the check measured, and forgets it on revoke", async () => {
+  const start = Date.parse("2026-11-24T09:00:00Z");
+  let now = start;
+  const p = await Personalizer.open(manifest, { storage: "memory", now: () => now });
+  // Science stories (even) are the reader's taste; the baseline puts sports (odd) first.
+  p.setCatalog(Array.from({ length: 40 }, (_, i) => ({
+    id: `s-${i}`,
+    features: { [i % 2 ? "topic:sports" : "topic:science"]: 1 },
+    baseline: i % 2 ? 100 + i : i,
+  })));
+  assert.deepEqual(p.benefit(), [], "nothing turned on, nothing to say");
+  await p.grant("topics");
+  assert.deepEqual(p.benefit(), [{ module: "topics", measured: 0, medianRankPersonalized: null, medianRankBaseline: null, strength: 1, window: 20 }]);
+  for (let k = 0; k < 8; k++) {
+    now = start + k * 60_000;
+    await p.record({ category: "reading", kind: "click", item: `s-${2 * k}` });
+  }
+  const [b] = p.benefit();
+  assert.equal(b.module, "topics");
+  assert.equal(b.measured, 7, "every read but the first (an empty profile) is measured");
+  assert.ok(b.medianRankPersonalized < b.medianRankBaseline, JSON.stringify(b));
+  assert.ok(b.strength >= 1, JSON.stringify(b));
+  const exported = await p.exportData();
+  assert.equal(exported.events.length, 8);
+  assert.deepEqual(exported.benefit, [b], "the download holds it too");
+  await p.revoke("topics");
+  assert.deepEqual(p.benefit(), []);
+  await p.grant("topics");
+  assert.equal(p.benefit()[0].measured, 0, "granted again, it starts from nothing");
 });

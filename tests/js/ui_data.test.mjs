@@ -107,14 +107,26 @@ test("interests: why do you think this, delete the entries, never use, use again
   await pg.close();
 });
 
-test("what personalization did for the user shows only where the Personalizer measures it", async () => {
+test("what personalization did for the user: the Personalizer's own benefit check, in words", async () => {
   const { page: pg } = await session.page({ manifest: "news", banner: "0" });
   await pg.evaluate(() => p.grant("topics"));
-  assert.deepEqual(await texts(pg, "#data", "[part=benefit]"), [], "no benefit() here: no section");
+  assert.deepEqual(await texts(pg, "#data", "[part=benefit] li"), ["Topics you follow: Not measured yet."], "granted, nothing measured yet");
+  // Real reads of one topic: each after the first is measured against the profile before it.
+  const ids = await pg.evaluate(() => {
+    const topic = items.find((i) => i.topic !== "health").topic;
+    return items.filter((i) => i.topic === topic).slice(0, 6).map((i) => i.id);
+  });
+  await readSome(pg, ids);
+  const b = await pg.evaluate(() => p.benefit().find((x) => x.module === "topics"));
+  assert.equal(b.measured, ids.length - 1, JSON.stringify(b));
+  assert.deepEqual(await texts(pg, "#data", "[part=benefit] li"), [
+    `Topics you follow: Your last ${b.measured} choices were, on median, #${b.medianRankPersonalized} in your order and #${b.medianRankBaseline} in everyone's.`,
+  ]);
+  // The other shapes the element reads: one choice, more than the window, a module not measured.
   await pg.evaluate(() => {
     p.benefit = () => [
-      { module: "topics", measured: 25, medianRankPersonalized: 3, medianRankBaseline: 41, strength: 1 },
-      { module: "similar", measured: 0, medianRankPersonalized: null, medianRankBaseline: null, strength: 0.5 },
+      { module: "topics", measured: 25, medianRankPersonalized: 3, medianRankBaseline: 41, strength: 1, window: 20 },
+      { module: "similar", measured: 0, medianRankPersonalized: null, medianRankBaseline: null, strength: 0.5, window: 20 },
     ];
     return p.record({ category: "reading", kind: "click", item: "a-100", features: { "topic:science": 1 } });
   });
@@ -123,7 +135,7 @@ test("what personalization did for the user shows only where the Personalizer me
     "Stories like the ones you read: Not measured yet.",
   ]);
   await pg.evaluate(() => {
-    p.benefit = () => ({ topics: { measured: 1, medianRankPersonalized: 2, medianRankBaseline: 9 } });
+    p.benefit = () => [{ module: "topics", measured: 1, medianRankPersonalized: 2, medianRankBaseline: 9, strength: 0.5, window: 20 }];
     return p.record({ category: "reading", kind: "click", item: "a-106", features: { "topic:science": 1 } });
   });
   assert.deepEqual(await texts(pg, "#data", "[part=benefit] li"), ["Topics you follow: Your last choice was #2 in your order and #9 in everyone's."]);

@@ -142,6 +142,7 @@ const personalizerMethods = [
   }), ["personas", "limit", "threshold", "exposure"]))])),
   w(2, method("explainInterest", [A.feature])),
   w(2, method("inventory", [])),
+  w(2, method("benefit", [])),
   w(2, method("profile", [])),
   w(2, method("exportData", [], { async: true })),
   w(1, method("eraseAll", [], { async: true })),
