@@ -8,7 +8,7 @@
 // them. The module is inlined LZMA-packed, so nothing is ever fetched (promise 5), and it
 // loads on first use, so importing the package has no side effect. Then pkg.json's fields
 // are merged into package.json, and the hand-written types (src/js/index.d.ts) are copied.
-import { readFileSync, writeFileSync, rmSync, existsSync, copyFileSync, readdirSync, mkdirSync } from "node:fs";
+import { readFileSync, writeFileSync, rmSync, existsSync, copyFileSync, readdirSync, mkdirSync, statSync } from "node:fs";
 import { join, resolve, dirname, basename, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -107,16 +107,52 @@ copyFileSync(join(root, "src", "ui", "index.d.ts"), join(pkg, "ui.d.ts"));
 copyFileSync(join(root, "src", "ui", "strings", "index.d.ts"), join(pkg, "ui-strings.d.ts"));
 for (const licence of ["LICENSE-MIT", "LICENSE-APACHE"]) copyFileSync(join(root, licence), join(pkg, licence));
 
+// pkg.json's "files" entries may hold a `*`, as npm's do.
+const glob = (pattern) => new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+
 const merged = { name: ours.name, version, ...ours };
 merged.version = version;
 delete merged.collaborators;
+
+// The README as npm shows it. On the package's page a relative path leads nowhere, so every
+// file the README shows or links to by a relative path (the screenshots, docs/manifest.md, …)
+// ships in the package, at the same path, and the README names it by its jsDelivr URL for
+// this version. Code (fenced blocks, code spans) is left as it is.
+const cdn = `https://cdn.jsdelivr.net/npm/${ours.name}@${version}/`;
+const linked = new Set();
+const toPackage = (url) => {
+  if (url.startsWith("#") || /^[a-z][a-z0-9+.-]*:|^\/\//i.test(url)) return url;
+  const at = url.search(/[?#]/);
+  const [path, suffix] = at < 0 ? [url, ""] : [url.slice(0, at), url.slice(at)];
+  const file = decodeURIComponent(path).replace(/^\.\//, "");
+  const source = resolve(root, file);
+  if (!source.startsWith(root + sep) || !existsSync(source) || !statSync(source).isFile()) {
+    throw new Error(`package: README.md links to ${url}, which is no file of the repository`);
+  }
+  linked.add(file);
+  return cdn + encodeURI(file) + suffix;
+};
+const readme = readFileSync(join(root, "README.md"), "utf8").replace(
+  /^(`{3,}|~{3,})[^\n]*\n[\s\S]*?^\1[ \t]*$|(`+)[\s\S]*?\2|(!?\[[^\]]*\]\(\s*<?)([^)\s>]+)|(<img\b[^>]*\bsrc=["'])([^"']+)|(^ {0,3}\[[^\]]+\]:[ \t]*<?)([^\s>]+)/gm,
+  (match, _fence, _ticks, link, linkUrl, img, imgUrl, def, defUrl) =>
+    link ? link + toPackage(linkUrl) : img ? img + toPackage(imgUrl) : def ? def + toPackage(defUrl) : match,
+);
+const shipped = merged.files.map(glob);
+for (const dir of new Set([...linked].filter((f) => f.includes("/")).map((f) => f.split("/")[0]))) {
+  if (!shipped.some((k) => k.test(dir))) rmSync(join(pkg, dir), { recursive: true, force: true }); // an earlier build's
+}
+for (const file of linked) {
+  mkdirSync(dirname(join(pkg, file)), { recursive: true });
+  copyFileSync(join(root, file), join(pkg, file));
+  if (!shipped.some((k) => k.test(file))) merged.files.push(file);
+}
+writeFileSync(join(pkg, "README.md"), readme);
 writeFileSync(join(pkg, "package.json"), JSON.stringify(merged, null, 2) + "\n");
 
 // What users install is exactly pkg.json's "files": drop what wasm-pack left behind and
 // whatever an earlier build of another layout did (the module itself stays in pkg/ for the
 // tests, outside "files"; build.sh copies files listed there after this, like the schema).
-// ("files" entries may hold a `*`, as npm's do.)
-const glob = (pattern) => new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+// ("files" entries may hold a `*`, as npm's do: see `glob` above.)
 const keep = [...merged.files, "package.json", "optin_bg.wasm"].map((f) => glob(f.split("/")[0]));
 for (const f of readdirSync(pkg)) {
   if (!keep.some((k) => k.test(f))) rmSync(join(pkg, f), { recursive: true, force: true });

@@ -5,7 +5,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync, cpSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync, cpSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serve } from "../../scripts/serve.mjs";
@@ -65,12 +65,47 @@ test("the installed tarball holds exactly the package files", nodeOnly(), () => 
   assert.ok(meta.keywords.includes("privacy"));
   const files = execFileSync("ls", [installed], { encoding: "utf8" }).trim().split("\n").sort();
   assert.deepEqual(files, [
-    "LICENSE-APACHE", "LICENSE-MIT", "README.md", "index.cjs", "index.d.cts", "index.d.ts", "index.js", "index.node.js", "manifest.schema.json", "package.json",
+    "ARCHITECTURE.md", "LICENSE-APACHE", "LICENSE-MIT", "README.md", "docs", "examples", "index.cjs", "index.d.cts", "index.d.ts", "index.js", "index.node.js", "manifest.schema.json", "package.json",
     "ui-de.js", "ui-en.js", "ui-es.js", "ui-fr.js", "ui-strings.d.ts", "ui.d.ts", "ui.js",
   ]);
   // The manifest's JSON Schema, as an app or an editor finds it.
   writeFileSync(join(project, "schema.mjs"), `import schema from "optin/manifest.schema.json" with { type: "json" };\nconsole.log(schema.title);\n`);
   assert.equal(execFileSync("node", ["schema.mjs"], { cwd: project, encoding: "utf8" }).trim(), "optin manifest");
+});
+
+// npm shows the packed README.md on the package's page, where a relative path leads nowhere:
+// every image is a jsDelivr URL of this version's own copy, which the package ships, and
+// every other link of the README's into the package names a file the package holds.
+test("the packed README's images and links resolve to files of the package", nodeOnly(), () => {
+  const installed = join(project, "node_modules", "optin");
+  const { version } = JSON.parse(readFileSync(join(installed, "package.json"), "utf8"));
+  const cdn = `https://cdn.jsdelivr.net/npm/optin@${version}/`;
+  const shipped = new Set(
+    readdirSync(installed, { recursive: true })
+      .map((f) => String(f).split("\\").join("/"))
+      .filter((f) => statSync(join(installed, f)).isFile()),
+  );
+  // The README's prose: fenced blocks and code spans hold code, not links.
+  const prose = readFileSync(join(installed, "README.md"), "utf8").replace(/^(`{3,}|~{3,})[^\n]*\n[\s\S]*?^\1[ \t]*$/gm, "").replace(/(`+)[\s\S]*?\1/g, "");
+  const targets = [
+    ...[...prose.matchAll(/(!?)\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)].map((m) => ({ image: m[1] === "!", url: m[2] })),
+    ...[...prose.matchAll(/<img\b[^>]*\bsrc=["']([^"']+)["']/gi)].map((m) => ({ image: true, url: m[1] })),
+    ...[...prose.matchAll(/^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)/gm)].map((m) => ({ image: false, url: m[1] })),
+  ];
+  assert.ok(targets.some((t) => t.image), "the README shows no image: the scan is broken");
+  const problems = [];
+  for (const { image, url } of targets) {
+    if (url.startsWith("#")) continue;
+    const absolute = /^[a-z][a-z0-9+.-]*:|^\/\//i.test(url);
+    if (image && !url.startsWith(cdn)) {
+      problems.push(`image ${url} is not ${cdn}<a file of the package>`);
+      continue;
+    }
+    if (absolute && !url.startsWith(cdn)) continue; // elsewhere on the web
+    const path = decodeURIComponent((absolute ? url.slice(cdn.length) : url).replace(/[?#].*$/, "")).replace(/^\.\//, "");
+    if (!shipped.has(path)) problems.push(`${image ? "image" : "link"} ${url}: the package has no ${path}`);
+  }
+  assert.deepEqual(problems, []);
 });
 
 test("Node ESM: import, version(), open()", nodeOnly(), () => {
