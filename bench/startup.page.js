@@ -1,59 +1,91 @@
-// Runs in headless Chromium, in a fresh browser each time: how long the package takes to start.
-// The import is dynamic so the clock starts before any of the package is fetched.
+// Runs in headless Chromium, in a fresh browser each time: how long the package takes from
+// `import()` to the first rank of 10,000 items, and how the first calls compare with the same
+// calls warm. The import is dynamic so the clock starts before any of the package is fetched.
 import manifest from "./manifest.json" with { type: "json" };
+
+const N = 10_000, VOCAB = 2000, FEATURES = 16, DIM = 32;
+
+function rng(seed) {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+
+// The app's catalog, made before the clock starts (an app fetches it; that is not optin's).
+function makeCatalog(seed) {
+  const r = rng(seed);
+  const featureOffsets = new Uint32Array(N + 1);
+  const featureIds = new Uint32Array(N * FEATURES);
+  const featureValues = new Float32Array(N * FEATURES);
+  const embeddings = new Float32Array(N * DIM);
+  const baseline = new Float32Array(N);
+  for (let i = 0; i < N; i++) {
+    featureOffsets[i + 1] = (i + 1) * FEATURES;
+    for (let k = 0; k < FEATURES; k++) {
+      featureIds[i * FEATURES + k] = Math.floor(r() * VOCAB);
+      featureValues[i * FEATURES + k] = r();
+    }
+    for (let d = 0; d < DIM; d++) embeddings[i * DIM + d] = r() - 0.5;
+    baseline[i] = Math.floor(r() * 1000);
+  }
+  return {
+    ids: Array.from({ length: N }, (_, i) => `item-${i}`),
+    featureNames: Array.from({ length: VOCAB }, (_, i) => `f:${i}`),
+    featureOffsets, featureIds, featureValues, embeddings, dim: DIM, baseline,
+  };
+}
+const catalog = makeCatalog(1);
+const again = makeCatalog(2);
 
 const t0 = performance.now();
 const { Personalizer } = await import("./node_modules/optin/index.js");
 const imported = performance.now();
 const p = await Personalizer.open(manifest, { storage: "memory" });
 const opened = performance.now();
-p.close();
+p.setCatalogPacked(catalog);
+const loaded = performance.now();
+await p.grant("bench");
+await p.record({ category: "reading", kind: "click", item: "item-7" });
+const recorded = performance.now();
+p.rank(null, { limit: 20, explain: true });
+const ranked = performance.now();
 
-// The parts of the import, each done again on its own (the module's files are cached now):
-// the base64 decode both ways index.js does it (natively where the browser has
-// Uint8Array.fromBase64, else atob and a loop), unpacking, compiling. The unpack here is
-// warm: the browser reuses the decoder's compiled (and optimized) code from the import.
-async function parts() {
-  const start = performance.now();
-  const { default: base64, unlzma } = await import("./node_modules/optin/optin_wasm.js");
-  const a = performance.now();
-  const native = typeof Uint8Array.fromBase64 === "function" ? Uint8Array.fromBase64(base64) : null;
-  const b = performance.now();
-  const binary = atob(base64);
-  const packed = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) packed[i] = binary.charCodeAt(i);
-  const c = performance.now();
-  const wasm = await unpack(unlzma, packed);
-  const d = performance.now();
-  await WebAssembly.compile(wasm);
-  const e = performance.now();
-  return {
-    moduleImportMs: a - start,
-    nativeBase64Ms: native ? b - a : null,
-    loopBase64Ms: c - b,
-    unpackMs: d - c,
-    compileMs: e - d,
-    wasmBytes: wasm.length,
-    packedBytes: packed.length,
-  };
-}
-
-// As index.js does it.
-async function unpack(decoderBase64, packed) {
-  const { instance } = await WebAssembly.instantiate(Uint8Array.from(atob(decoderBase64), (c) => c.charCodeAt(0)));
-  const d = instance.exports;
-  const size = new DataView(packed.buffer).getUint32(5, true);
-  const at = d.reserve(packed.length, size) >>> 0;
-  new Uint8Array(d.memory.buffer, at, packed.length).set(packed);
-  let written = d.begin() === size ? 0 : -1;
-  while (written >= 0 && written < size) written = d.step(16384);
-  if (written !== size) throw new Error("unpack failed");
-  return new Uint8Array(d.memory.buffer, at + packed.length, size).slice();
-}
-
-// When the last of the package's files had arrived (from 127.0.0.1), counted from the import.
+// When the package's file had arrived (from 127.0.0.1), counted from the import.
 const fetchedMs = Math.max(...performance.getEntriesByType("resource")
   .filter((r) => r.name.includes("/node_modules/optin/"))
   .map((r) => r.responseEnd)) - t0;
 
-window.bench = async () => ({ importMs: imported - t0, fetchedMs, openMs: opened - imported, ...(await parts()) });
+/** The median of `runs` timings of `fn`. */
+function warm(fn, runs = 21) {
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const a = performance.now();
+    fn(i);
+    times.push(performance.now() - a);
+  }
+  return times.sort((x, y) => x - y)[runs >> 1];
+}
+
+window.bench = async () => {
+  // Warm: the same calls again (a new catalog each time, so nothing is cached by identity).
+  const warmLoadMs = warm((i) => p.setCatalogPacked(i % 2 ? catalog : again), 5);
+  p.setCatalogPacked(catalog);
+  p.rank(null, { limit: 20, explain: true });
+  const warmRankMs = warm(() => p.rank(null, { limit: 20, explain: true }));
+  const p2Start = performance.now();
+  const p2 = await Personalizer.open(manifest, { storage: "memory" });
+  const warmOpenMs = performance.now() - p2Start;
+  p2.close();
+  p.close();
+  return {
+    importMs: imported - t0,
+    fetchedMs,
+    openMs: opened - imported,
+    loadMs: loaded - opened,
+    grantRecordMs: recorded - loaded,
+    rankMs: ranked - recorded,
+    totalMs: ranked - t0,
+    warmOpenMs,
+    warmLoadMs,
+    warmRankMs,
+  };
+};
