@@ -200,13 +200,18 @@ impl Personalizer {
             removed_events: 0,
             blocked: None,
         };
+        let mut emptied = Vec::new();
         for c in &self.manifest.data_categories {
-            summary.removed_events += match request {
+            let removed = match request {
                 ForgetRequest::Event(id) => editor.remove_where(&c.id, &|e| e.id == *id),
                 ForgetRequest::Events(ids) => editor.remove_where(&c.id, &|e| ids.contains(&e.id)),
                 ForgetRequest::Item(item) => editor.remove_where(&c.id, &|e| e.item == *item),
                 ForgetRequest::Feature(_) => 0,
             };
+            if removed > 0 {
+                emptied.push(c.id.as_str());
+            }
+            summary.removed_events += removed;
         }
         if let ForgetRequest::Feature(f) = request {
             let mut blocks = self.blocks.clone();
@@ -219,6 +224,16 @@ impl Personalizer {
             .states_for_erasure(&self.manifest, &self.notices, now);
         self.housekeep(&mut editor, &recorded, now);
         self.put_pages(&mut b, editor);
+        // What the benefit check measured from a deleted event can't be told apart from the
+        // rest of its module's evidence: a module that learns from a category that lost
+        // events starts its evidence again, so nothing measured outlives what the user deleted.
+        let mut benefit = self.benefit_in_force(&recorded, now);
+        for m in &self.manifest.modules {
+            if m.uses.iter().any(|c| emptied.contains(&c.as_str())) {
+                benefit.remove(&m.id);
+            }
+        }
+        self.put_benefit(&mut b, benefit);
         self.schema(&mut b);
         Ok(b.finish(summary))
     }

@@ -267,3 +267,25 @@ fn a_damaged_record_is_reported_and_measured_again() {
     );
     assert_eq!(topics(&again, now).unwrap().measured, 0);
 }
+
+#[test]
+fn forgetting_an_event_restarts_the_evidence_of_the_modules_that_learned_from_it() {
+    let mut s = MemoryStore::new();
+    let mut p = open(&mut s, T0);
+    grant(&mut p, &mut s, "topics", T0);
+    grant(&mut p, &mut s, "health", T0);
+    let now = read_science(&mut p, &mut s, 6);
+    assert!(topics(&p, now).unwrap().measured > 0);
+    // Blocking a feature deletes no event: the evidence stays.
+    let plan = p
+        .plan_forget(&ForgetRequest::Feature("topic:none".into()), now)
+        .unwrap();
+    p.commit(&mut s, plan).unwrap();
+    assert!(topics(&p, now).unwrap().measured > 0);
+    let id = p.events().iter().next().map(|e| e.id).unwrap();
+    let plan = p.plan_forget(&ForgetRequest::Event(id), now).unwrap();
+    p.commit(&mut s, plan).unwrap();
+    assert_eq!(topics(&p, now).unwrap().measured, 0);
+    assert!(p.benefit.is_empty(), "nothing of it in memory");
+    assert!(!s.keys().any(|k| k == BENEFIT_KEY), "nor stored");
+}
