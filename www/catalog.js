@@ -45,8 +45,8 @@ function capitalize(text) {
 }
 
 /**
- * The stories: `{ id, topic, source, subject, title: { en, de }, features, embedding,
- * baseline, group }`; `features`, `embedding`, `baseline` and `group` are what optin ranks.
+ * The stories: `{ id, topic, source, subject, about: { en, de } (the subject in words), title:
+ * { en, de }, features, embedding, baseline, group }`; `features`, `embedding`, `baseline` and `group` are what optin ranks.
  */
 export function newsCatalog(count = 300) {
   const next = random(20261124);
@@ -65,14 +65,16 @@ export function newsCatalog(count = 300) {
     const embedding = Array.from({ length: DIM }, () => (next() - 0.5) * 0.1);
     embedding[TOPICS.indexOf(topic)] += 1;
     embedding[TOPICS.length + subject] += 0.7;
-    // The news agency gets the most clicks; newer stories (higher i) are more popular.
-    const reach = source === "wire" ? 3 : source === "local" ? 1.6 : 1.2;
+    // The news agency gets a few more clicks than the local desk and the magazine (not so many
+    // that its stories fill the front page); newer stories (higher i) are more popular.
+    const reach = source === "wire" ? 1.15 : source === "local" ? 1.05 : 1;
     const baseline = Math.round(reach * (40 + i / 3) * (0.6 + next()));
     return {
       id: `n-${String(i + 1).padStart(3, "0")}`,
       topic,
       source,
       subject,
+      about: { en, de },
       title,
       features: { [`topic:${topic}`]: 1, [`source:${source}`]: 0.5 },
       embedding,

@@ -1,5 +1,6 @@
 // The fairness audit: how much exposure each source gets for the sample readers, in the
 // editors' order and personalized, against its share of the catalog (all in the sandbox).
+// Developer material: the page shows it behind "For developers".
 import { el, replace } from "./ui.js";
 import { displayName } from "./i18n.js";
 
@@ -18,7 +19,8 @@ export function renderFairness(app) {
   replace(
     document.getElementById("fairness-body"),
     el("p", {}, t("fairnessIntro")),
-    el(
+    // The table scrolls inside its box on a narrow screen; the page does not.
+    el("div", { className: "scroll" }, el(
       "table",
       { id: "audit" },
       el("thead", {}, el("tr", {}, [t("source"), t("catalogShare"), t("baselineShare"), t("personalizedShare")].map((h) => el("th", { scope: "col" }, h)))),
@@ -37,7 +39,7 @@ export function renderFairness(app) {
           );
         }),
       ),
-    ),
+    )),
     el("p", { id: "audit-flags" }, flagged.length ? t("fairFlag", { list: [...new Set(flagged)].join("; ") }) : t("fairOk")),
   );
 }

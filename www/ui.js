@@ -15,7 +15,7 @@ export function el(tag, props = {}, ...children) {
   return node;
 }
 
-/** A button that runs `action` and shows its failure in `report` rather than throwing. */
+/** A button (`type=button`) that runs `action` on click. */
 export function button(label, action, props = {}) {
   const node = el("button", { type: "button", className: "button", ...props }, label);
   node.addEventListener("click", action);
@@ -69,14 +69,4 @@ export function replace(container, ...nodes) {
       break;
     }
   }
-}
-
-/** A date and time in `locale`, from an ISO string or milliseconds. */
-export function when(locale, time) {
-  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" }).format(new Date(time));
-}
-
-/** A date in `locale`. */
-export function day(locale, time) {
-  return new Intl.DateTimeFormat(locale, { dateStyle: "medium" }).format(new Date(time));
 }
