@@ -38,6 +38,12 @@ export async function launch() {
     via: `${CHROMIUM}, playwright-core over CDP`,
     requests,
     goto: (url) => page.goto(url),
+    async openTab(url) {
+      const tab = await browser.context.newPage();
+      tab.on("pageerror", (error) => errors.push(`(second tab) ${error}`));
+      await tab.goto(url);
+      return { evaluate: (expression) => tab.evaluate(expression), close: () => tab.close() };
+    },
     reload: () => page.reload(),
     evaluate: (expression) => page.evaluate(expression),
     async handle(expression) {

@@ -82,6 +82,14 @@ export async function launch() {
     via: `${FIREFOX}, puppeteer-core over WebDriver BiDi`,
     requests,
     goto: (url) => page.goto(url, { waitUntil: "load" }),
+    async openTab(url) {
+      const tab = await browser.newPage();
+      tab.on("pageerror", (error) => errors.push(`(second tab) ${error}`));
+      await tab.goto(url, { waitUntil: "load" });
+      // Back to the first tab, which the tests drive with keys and clicks.
+      await page.bringToFront();
+      return { evaluate: (expression) => tab.evaluate(expression), close: () => tab.close() };
+    },
     reload: () => page.reload({ waitUntil: "load" }),
     evaluate: (expression) => page.evaluate(expression),
     async handle(expression) {

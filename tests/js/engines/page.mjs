@@ -36,6 +36,21 @@ export class Page {
     return this.backend.goto(url);
   }
 
+  /**
+   * A second tab of the same browser and profile on `url` (another tab of the site, sharing
+   * its storage): `evaluate(fn, arg)` runs there as on this page; `close()` closes it.
+   */
+  async openTab(url) {
+    const tab = await this.backend.openTab(url);
+    const json = async (body) => JSON.parse(await tab.evaluate(`Promise.resolve(${body}).then((v) => JSON.stringify({ v }))`)).v;
+    return {
+      evaluate: (fn, arg) => json(typeof fn === "function" ? `(${fn})(${literal(arg)})` : fn),
+      waitForFunction: (fn, arg, { timeout = TIMEOUT } = {}) =>
+        until(() => json(typeof fn === "function" ? `(${fn})(${literal(arg)})` : fn), { timeout, what: `(second tab) ${String(fn).slice(0, 120)}` }),
+      close: () => tab.close(),
+    };
+  }
+
   reload() {
     return this.backend.reload();
   }

@@ -128,6 +128,25 @@ export async function launch() {
       await collectErrors();
       await session.command("POST", "/url", { url });
     },
+    async openTab(url) {
+      // WebDriver classic drives one window at a time: each call switches to the tab, runs,
+      // and switches back to the first.
+      const main = await session.command("GET", "/window");
+      const { handle } = await session.command("POST", "/window/new", { type: "tab" });
+      const inTab = async (fn) => {
+        await session.command("POST", "/window", { handle });
+        try {
+          return await fn();
+        } finally {
+          await session.command("POST", "/window", { handle: main });
+        }
+      };
+      await inTab(() => session.command("POST", "/url", { url }));
+      return {
+        evaluate: (expression) => inTab(() => evaluate(expression)),
+        close: () => inTab(() => session.command("DELETE", "/window")).catch(() => {}),
+      };
+    },
     async reload() {
       await collectErrors();
       await session.command("POST", "/refresh", {});
