@@ -73,7 +73,7 @@ browser_layer() {
   local engine=$1 status=0
   node tests/js/engines/wasm_tests.mjs "$engine" || status=1
   mapfile -t files < <(grep -l 'engines/index.mjs' tests/js/*.test.mjs)
-  OPTIN_ENGINES=$engine node --test --test-concurrency=1 --test-timeout=300000 --test-force-exit "${files[@]}" || status=1
+  OPTIN_ENGINES=$engine node --test --test-concurrency=1 --test-timeout=300000 "${files[@]}" || status=1
   return $status
 }
 export -f browser_layer
@@ -82,8 +82,8 @@ layer node 20m wasm-pack test --node -- --locked
 layer build 20m ./scripts/build.sh
 package_tests=()
 for f in tests/js/*.test.mjs; do [ "$f" = tests/js/fuzz.test.mjs ] || package_tests+=("$f"); done
-layer package 20m env OPTIN_ENGINES=none node --test --test-concurrency=1 --test-timeout=300000 --test-force-exit "${package_tests[@]}"
-layer fuzz 10m node --test --test-timeout=300000 --test-force-exit tests/js/fuzz.test.mjs
+layer package 20m env OPTIN_ENGINES=none node --test --test-concurrency=1 --test-timeout=300000 "${package_tests[@]}"
+layer fuzz 10m node --test --test-timeout=300000 tests/js/fuzz.test.mjs
 for engine in chromium firefox webkit; do
   layer "browser-$engine" 20m browser_layer "$engine"
 done
