@@ -10,10 +10,16 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 wasm-pack build --release --target bundler --out-dir pkg --out-name optin 2>&1 \
   | grep -v "failed to get wasm-pack version" || true
 test -f pkg/optin_bg.wasm || { echo "build: wasm-pack produced no pkg/optin_bg.wasm" >&2; exit 1; }
-wasm-opt -O3 --strip-producers --strip-target-features --enable-bulk-memory \
-  --enable-mutable-globals --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-reference-types --enable-multivalue --enable-simd \
+features="--enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int
+  --enable-sign-ext --enable-reference-types --enable-multivalue --enable-simd"
+# --low-memory-unused: the module's lowest 1 KB is never addressed (Rust's stack is first in
+# memory and grows down from 1 MB), so address arithmetic folds into load/store offsets.
+# -g keeps the function names for scripts/order-functions.mjs, which replaces them by sort
+# keys; the second run renumbers the functions in that order and writes no names.
+wasm-opt -O3 --low-memory-unused --converge -g --strip-producers --strip-target-features $features \
   pkg/optin_bg.wasm -o pkg/optin_bg.wasm
+node scripts/order-functions.mjs pkg/optin_bg.wasm pkg/optin_bg.wasm
+wasm-opt --reorder-functions-by-name $features pkg/optin_bg.wasm -o pkg/optin_bg.wasm
 
 # Short names for what the module and its glue share (the hashed import names don't compress).
 node scripts/short-names.mjs pkg/optin_bg.wasm pkg/optin_bg.js
@@ -22,7 +28,7 @@ node scripts/short-names.mjs pkg/optin_bg.wasm pkg/optin_bg.js
 target_dir="${CARGO_TARGET_DIR:-target}"
 mkdir -p "$target_dir/package"
 cargo build --quiet --release --locked --target wasm32-unknown-unknown -p optin-unlzma
-wasm-opt -Os --strip-debug --strip-producers --strip-target-features --enable-sign-ext --enable-mutable-globals \
+wasm-opt -Os --low-memory-unused --strip-debug --strip-producers --strip-target-features --enable-sign-ext --enable-mutable-globals \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-simd \
   "$target_dir/wasm32-unknown-unknown/release/optin_unlzma.wasm" -o "$target_dir/package/unlzma.wasm"
 cargo run --quiet --release --locked -p optin-pack -- pkg/optin_bg.wasm "$target_dir/package/optin_bg.wasm.lzma"

@@ -19,9 +19,15 @@ pub fn optin_error(code: &str, message: &str) -> JsValue {
     new_optin_error(code, message)
 }
 
-/// Any typed core error as an `OptinError`.
+/// Any typed core error as an `OptinError`. Generic only in this line: the formatting is
+/// compiled once, through `dyn Display` (it was compiled once per error type).
 pub fn to_js<E: ErrorCode + Display>(e: E) -> JsValue {
-    optin_error(e.code(), &e.to_string())
+    described(e.code(), &e)
+}
+
+#[inline(never)]
+fn described(code: &str, message: &dyn Display) -> JsValue {
+    optin_error(code, &message.to_string())
 }
 
 /// Errors found at the boundary, before the core sees the input.
