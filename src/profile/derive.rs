@@ -18,6 +18,10 @@ pub trait ItemSource {
     /// The item's embedding, if any, with a number that stands for the item in this source
     /// (its catalog position), so items can be grouped without comparing their ids.
     fn embedding(&self, item: &str) -> Option<(u32, &[f32])>;
+    /// The item's position in the catalog, if it has one (what `excludeSeen` goes by).
+    fn position(&self, _item: &str) -> Option<u32> {
+        None
+    }
 }
 
 /// No catalog: events' own features only.
