@@ -42,7 +42,6 @@ pub const MAX_FIXUPS: usize = 256;
 const RECENT_ITEMS: usize = 20;
 
 /// One change to the event log, noted when it is applied.
-#[derive(Debug, Clone)]
 pub enum Change {
     /// An event was stored.
     Added(StoredEvent),
@@ -51,7 +50,7 @@ pub enum Change {
 }
 
 /// What one derivation gives: the profile and the catalog positions `excludeSeen` leaves out.
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct Derived {
     /// The profile, as [`super::derive`] gives it.
     pub profile: Profile,
@@ -74,7 +73,8 @@ struct CatState {
     category: String,
     since: Millis,
     keys: Vec<Key>,
-    seen: HashMap<u32, u32>,
+    /// Events per catalog position (dense: a map per type would cost the module more).
+    seen: Vec<u32>,
 }
 
 #[derive(Default)]
@@ -128,6 +128,8 @@ struct Feat {
     by_category: Vec<f64>,
 }
 
+/// An item behind the user embedding; `events == 0`: none.
+#[derive(Default)]
 struct Item {
     item: String,
     weight: f64,
@@ -145,8 +147,9 @@ struct ModState {
     features: HashMap<String, Feat>,
     liked: Sum,
     disliked_mean: Sum,
-    items: HashMap<u32, Item>,
-    disliked: HashMap<String, i64>,
+    /// By catalog position (dense, as `seen`).
+    items: Vec<Item>,
+    disliked: SortedMap<String, u64>,
     events: i64,
 }
 
@@ -169,6 +172,15 @@ struct State {
     at: Millis,
     cats: Vec<CatState>,
     mods: Vec<ModState>,
+}
+
+/// Adds `by` to the count at `i`, growing the vector as needed.
+fn count(counts: &mut Vec<u32>, i: u32, by: i32) {
+    let i = i as usize;
+    if i >= counts.len() {
+        counts.resize(i + 1, 0);
+    }
+    counts[i] = counts[i].saturating_add_signed(by);
 }
 
 /// Why an incremental step gave up (then the cache rebuilds).
@@ -301,10 +313,10 @@ impl State {
             let events = window.events(log, Some(category));
             let mut keys: Vec<Key> = events.iter().map(|e| key(e)).collect();
             crate::sort::sort(&mut keys);
-            let mut seen: HashMap<u32, u32> = HashMap::new();
+            let mut seen: Vec<u32> = Vec::new();
             for e in &events {
                 if let Some(i) = items.position(&e.item) {
-                    *seen.entry(i).or_insert(0) += 1;
+                    count(&mut seen, i, 1);
                 }
             }
             cats.push(CatState {
@@ -319,32 +331,12 @@ impl State {
             if m.signals.is_empty() || !states.get(&m.id).is_some_and(|s| s.is_on()) {
                 continue;
             }
-            let mut ms = ModState {
-                module: index,
-                cats: m
-                    .uses
-                    .iter()
-                    .filter_map(|c| cats.iter().position(|s| s.category == *c))
-                    .collect(),
-                features: HashMap::new(),
-                liked: Sum::default(),
-                disliked_mean: Sum::default(),
-                items: HashMap::new(),
-                disliked: HashMap::new(),
-                events: 0,
-            };
-            // As `derive`: newest first, each at its rank, in the same order of additions.
-            let mut events: Vec<&StoredEvent> = Vec::new();
-            for category in &m.uses {
-                events.extend(window.events(log, Some(category)));
-            }
-            events.reverse();
-            crate::sort::sort_by(&mut events, |a, b| b.at.cmp(&a.at).then(b.id.cmp(&a.id)));
-            for (rank, e) in events.iter().enumerate() {
-                let d = decay(m, now - e.at, rank) * e.weight;
-                // Adding (count 1) never fails.
-                let _ = ms.apply(m, e, d, 1.0, 1, blocked, items);
-            }
+            let cats = m
+                .uses
+                .iter()
+                .filter_map(|c| cats.iter().position(|s| s.category == *c))
+                .collect();
+            let ms = ModState::build(index, cats, m, log, window, blocked, items, now);
             mods.push(ms);
         }
         State {
@@ -583,7 +575,7 @@ impl State {
         let at = s.keys.partition_point(|x| *x < k);
         s.keys.insert(at, k);
         if let Some(i) = items.position(&e.item) {
-            *s.seen.entry(i).or_insert(0) += 1;
+            count(&mut s.seen, i, 1);
         }
         Ok(())
     }
@@ -635,12 +627,7 @@ impl State {
             s.keys.remove(at);
         }
         if let Some(i) = items.position(&e.item) {
-            if let Some(n) = s.seen.get_mut(&i) {
-                *n -= 1;
-                if *n == 0 {
-                    s.seen.remove(&i);
-                }
-            }
+            count(&mut s.seen, i, -1);
         }
         Ok(())
     }
@@ -662,7 +649,8 @@ impl State {
         }
         let mut seen = HashSet::new();
         for c in seen_cats {
-            seen.extend(self.cats[c].seen.keys().copied());
+            let counts = &self.cats[c].seen;
+            seen.extend((0..counts.len() as u32).filter(|&i| counts[i as usize] > 0));
         }
         let oldest = self
             .cats
@@ -677,7 +665,60 @@ impl State {
     }
 }
 
+/// `derive` for one module: the sums of its events in `window`, finished.
+pub(super) fn derive_module(
+    module: &ModuleDecl,
+    log: &EventLog,
+    window: &Window<'_>,
+    blocked: &SortedSet<String>,
+    items: &dyn ItemSource,
+    now: Millis,
+) -> ModuleProfile {
+    ModState::build(0, Vec::new(), module, log, window, blocked, items, now).finish(module)
+}
+
 impl ModState {
+    /// The module's sums from its events in `window`, with `derive`'s arithmetic in its
+    /// order: newest first, each at its rank.
+    #[allow(clippy::too_many_arguments)]
+    fn build(
+        module: usize,
+        cats: Vec<usize>,
+        m: &ModuleDecl,
+        log: &EventLog,
+        window: &Window<'_>,
+        blocked: &SortedSet<String>,
+        items: &dyn ItemSource,
+        now: Millis,
+    ) -> ModState {
+        let mut ms = ModState {
+            module,
+            cats,
+            features: HashMap::new(),
+            liked: Sum::default(),
+            disliked_mean: Sum::default(),
+            items: Vec::new(),
+            disliked: SortedMap::new(),
+            events: 0,
+        };
+        let mut events: Vec<&StoredEvent> = Vec::new();
+        for category in &m.uses {
+            events.extend(window.events(log, Some(category)));
+        }
+        // Newest first: the interaction-count half-life counts back from the latest event.
+        // The log keeps each category's events in the order they were recorded, so reversed
+        // they are (nearly) in order already, which the sort goes through in about one
+        // comparison each.
+        events.reverse();
+        crate::sort::sort_by(&mut events, |a, b| b.at.cmp(&a.at).then(b.id.cmp(&a.id)));
+        for (rank, e) in events.iter().enumerate() {
+            let d = decay(m, now - e.at, rank) * e.weight;
+            // Adding (count 1) never fails.
+            let _ = ms.apply(m, e, d, 1.0, 1, blocked, items);
+        }
+        ms
+    }
+
     /// Adds `mult` times the terms of event `e` (`d`: its decay times its weight), counting
     /// it `count` times (1 added, -1 removed, 0 a change of its rank): `derive`'s steps.
     #[allow(clippy::too_many_arguments)]
@@ -697,12 +738,15 @@ impl ModState {
         let categories = m.uses.len();
         let mut broken = false;
         self.events += count;
-        if e.weight < 0.0 && count != 0 {
-            let n = self.disliked.entry(e.item.clone()).or_insert(0);
-            *n += count;
-            if *n <= 0 {
-                broken |= *n < 0;
-                self.disliked.remove(&e.item);
+        if e.weight < 0.0 && count > 0 {
+            *self.disliked.get_or_insert_with(e.item.clone(), || 0) += 1;
+        } else if e.weight < 0.0 && count < 0 {
+            match self.disliked.get_mut(&e.item) {
+                Some(n) if *n > 1 => *n -= 1,
+                Some(_) => {
+                    self.disliked.remove(&e.item);
+                }
+                None => broken = true,
             }
         }
         if m.signals.contains(&Signal::Features) {
@@ -748,34 +792,38 @@ impl ModState {
                 if e.weight > 0.0 {
                     self.liked.apply(v, dm, count);
                     let k = key(e);
-                    match self.items.get_mut(&i) {
-                        Some(it) => {
-                            it.weight += dm;
-                            it.events += count;
-                            if it.events <= 0 {
-                                broken |= it.events < 0;
-                                self.items.remove(&i);
-                            } else if count > 0 && k > it.newest {
-                                it.newest = k;
-                                it.category = e.category.clone();
-                            } else if count < 0 && k == it.newest {
-                                // Its category is that of its newest event, now another one.
-                                broken = true;
-                            }
+                    let i = i as usize;
+                    if i >= self.items.len() {
+                        if count <= 0 {
+                            return Err(Rebuild);
                         }
-                        None if count > 0 => {
-                            self.items.insert(
-                                i,
-                                Item {
-                                    item: e.item.clone(),
-                                    weight: dm,
-                                    events: count,
-                                    category: e.category.clone(),
-                                    newest: k,
-                                },
-                            );
+                        self.items.resize_with(i + 1, Item::default);
+                    }
+                    let it = &mut self.items[i];
+                    if it.events == 0 {
+                        if count <= 0 {
+                            return Err(Rebuild);
                         }
-                        None => broken = true,
+                        *it = Item {
+                            item: e.item.clone(),
+                            weight: dm,
+                            events: count,
+                            category: e.category.clone(),
+                            newest: k,
+                        };
+                    } else {
+                        it.weight += dm;
+                        it.events += count;
+                        if it.events <= 0 {
+                            broken |= it.events < 0;
+                            *it = Item::default();
+                        } else if count > 0 && k > it.newest {
+                            it.newest = k;
+                            it.category = e.category.clone();
+                        } else if count < 0 && k == it.newest {
+                            // Its category is that of its newest event, now another one.
+                            broken = true;
+                        }
                     }
                 } else {
                     self.disliked_mean
@@ -797,7 +845,7 @@ impl ModState {
         }
         self.liked.scale(f);
         self.disliked_mean.scale(f);
-        for it in self.items.values_mut() {
+        for it in self.items.iter_mut().filter(|it| it.events > 0) {
             it.weight *= f;
         }
     }
@@ -833,7 +881,7 @@ impl ModState {
                 .is_lt()
         };
         let mut top: Vec<&Item> = Vec::with_capacity(RECENT_ITEMS + 1);
-        for it in self.items.values() {
+        for it in self.items.iter().filter(|it| it.events > 0) {
             if top.len() == RECENT_ITEMS && !top.last().is_some_and(|l| before(it, l)) {
                 continue;
             }
