@@ -214,6 +214,45 @@ fn check(p: &Personalizer, now: Millis) -> Result<(), String> {
     if cached.seen != seen {
         return Err(format!("seen differs: {:?} vs {seen:?}", cached.seen));
     }
+    // The same ranking, but for near-ties.
+    let weights = crate::rank::ScoreWeights::from_manifest(&p.manifest);
+    let options = RankOptions {
+        exclude_seen: true,
+        ..RankOptions::default()
+    };
+    let names = seen_items(&p.manifest, &full, &p.log, &window);
+    let a = crate::rank::rank(
+        &p.catalog,
+        &crate::rank::RankProfile::build_weighted_seen(
+            &p.manifest,
+            &cached.profile,
+            &p.catalog,
+            cached.seen.clone(),
+            &|_| 1.0,
+        ),
+        weights,
+        None,
+        &options,
+    );
+    let b = crate::rank::rank(
+        &p.catalog,
+        &crate::rank::RankProfile::build(&p.manifest, &full, &p.catalog, &names),
+        weights,
+        None,
+        &options,
+    );
+    if a.len() != b.len()
+        || a.iter()
+            .zip(&b)
+            .any(|(x, y)| x.id != y.id && (x.score - y.score).abs() > 1e-4 * (1.0 + y.score.abs()))
+    {
+        let ids = |r: &[crate::rank::Ranked]| {
+            r.iter()
+                .map(|x| (x.id.clone(), x.score))
+                .collect::<Vec<_>>()
+        };
+        return Err(format!("rankings differ: {:?} vs {:?}", ids(&a), ids(&b)));
+    }
     for (category, _) in window.categories() {
         let oldest = window
             .events(&p.log, Some(category))

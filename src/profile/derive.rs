@@ -102,7 +102,8 @@ pub struct Profile {
 
 /// Derives the profile from the events of `log` in `window`. Deterministic: the same events,
 /// blocks, states, items and clock give the same profile, so recomputing after an erasure
-/// leaves nothing of the erased data.
+/// leaves nothing of the erased data. Each module's sums are built as the profile cache
+/// builds them (`incremental.rs`), so its rebuilds are this function.
 pub fn derive(
     manifest: &Manifest,
     states: &SortedMap<String, ConsentState>,
@@ -125,9 +126,9 @@ pub fn derive(
 /// categories they use): what `excludeSeen` leaves out. By category, in log order; an item
 /// may repeat.
 ///
-/// Read from the log when a ranking needs it rather than kept in the profile: a heavy reader
-/// has thousands of events, and sorting their items into a set at every derivation was a
-/// quarter of the time of the first `rank` after a `record`.
+/// Read from the log rather than kept in the profile; the ranking and the benefit check get
+/// the same items, as catalog positions, from the profile cache (`incremental.rs`), which
+/// counts them as events come and go.
 pub fn seen_items<'a>(
     manifest: &'a Manifest,
     profile: &Profile,
