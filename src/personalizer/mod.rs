@@ -285,6 +285,14 @@ impl Personalizer {
         )
     }
 
+    /// [`Personalizer::profile`] with the catalog as the item source, read from the profile
+    /// cache (equal to the full derivation up to rounding; see `profile::ProfileCache`).
+    pub fn catalog_profile(&self, now: Millis) -> Profile {
+        let states = self.states(now);
+        let window = self.window(&states, now);
+        self.derived(&states, &window, now).profile
+    }
+
     /// Whether storage was read without problems, and what the problems were.
     pub fn health(&self) -> Health {
         let mut problems = self.problems.clone();
