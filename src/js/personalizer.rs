@@ -603,7 +603,7 @@ impl Personalizer {
     pub fn profile(&self) -> Result<JsValue, JsValue> {
         let now = self.shared.now()?;
         self.shared
-            .with_core(|c| to_js_value(&c.profile(c.catalog(), now)))
+            .with_core(|c| to_js_value(&c.catalog_profile(now)))
     }
 
     /// Everything optin holds about the user, as JSON a person can read.

@@ -17,7 +17,6 @@ use serde::Serialize;
 use super::plan::{Builder, Effect};
 use super::{Personalizer, BENEFIT_KEY};
 use crate::consent::ConsentState;
-use crate::profile::{derive, seen_items};
 use crate::rank::benefit::{positions, Benefit, START, WINDOW};
 use crate::rank::{RankProfile, ScoreWeights};
 use crate::sorted::SortedMap;
@@ -148,7 +147,7 @@ impl Personalizer {
     }
 
     /// Measures events about to be stored (the last [`WINDOW`] of them) against the profile
-    /// before them, per granted module that learns from their category; returns the
+    /// before them (the cached profile, brought up to date: no derivation from every event), per granted module that learns from their category; returns the
     /// measurements to keep: those in force under `kept_states` plus the new ones.
     pub(super) fn measure(
         &self,
@@ -163,16 +162,8 @@ impl Personalizer {
         }
         let states = self.states(now);
         let window = self.window(&states, now);
-        let profile = derive(
-            &self.manifest,
-            &states,
-            &self.log,
-            &window,
-            &self.blocks,
-            &self.catalog,
-            now,
-        );
-        let seen = seen_items(&self.manifest, &profile, &self.log, &window);
+        let derived = self.derived(&states, &window, now);
+        let profile = &derived.profile;
         let weights = ScoreWeights::from_manifest(&self.manifest);
         let mut scratch = Vec::new();
         for mp in &profile.modules {
@@ -187,8 +178,13 @@ impl Personalizer {
                 continue;
             }
             let only = |x: &str| if x == mp.module { 1.0 } else { 0.0 };
-            let rp =
-                RankProfile::build_weighted(&self.manifest, &profile, &self.catalog, &seen, &only);
+            let rp = RankProfile::build_weighted_seen(
+                &self.manifest,
+                profile,
+                &self.catalog,
+                derived.seen.clone(),
+                &only,
+            );
             for e in mine {
                 let Some(item) = self.catalog.position(&e.item) else {
                     continue;

@@ -7,7 +7,7 @@ use crate::sorted::SortedMap;
 use super::plan::Builder;
 use super::Personalizer;
 use crate::consent::ConsentState;
-use crate::profile::{PageEditor, Window};
+use crate::profile::{derive, seen_items, Derived, PageEditor, Window};
 use crate::time::{Millis, DAY_MS};
 
 impl Personalizer {
@@ -36,13 +36,14 @@ impl Personalizer {
         self.window(&states, now)
     }
 
-    /// Until when a ranking profile derived at `now` from `window` under `states` stays in
-    /// force: the first moment one of its events passes its retention or one of its grants
+    /// Until when a ranking profile derived at `now` from `window` under `states` (`oldest`:
+    /// the time of each category's oldest event in force) stays in force: the first moment one of its events passes its retention or one of its grants
     /// lapses. Reused past that, it would personalize from data no longer there.
     pub(super) fn in_force_until(
         &self,
         states: &SortedMap<String, ConsentState>,
         window: &Window<'_>,
+        oldest: &[(String, Millis)],
         now: Millis,
     ) -> Millis {
         let mut until = Millis::MAX;
@@ -61,12 +62,65 @@ impl Personalizer {
         for (category, since) in window.categories() {
             // In force while `at >= now - days`: the oldest leaves `now - since` after `at`.
             let span = now - since;
-            let events = window.events(&self.log, Some(category));
-            if let Some(oldest) = events.iter().map(|e| e.at).min() {
+            let found = oldest.iter().find(|(c, _)| c == category).map(|o| o.1);
+            if let Some(oldest) = found {
                 until = until.min(oldest.saturating_add(span).saturating_add(1));
             }
         }
         until
+    }
+
+    /// The profile of the events in `window` under `states` at `now` with the catalog, as
+    /// `derive` gives it, from the profile cache (brought up to date from the changes since
+    /// it was last read, or rebuilt), with the seen items and each category's oldest event.
+    pub(super) fn derived(
+        &self,
+        states: &SortedMap<String, ConsentState>,
+        window: &Window<'_>,
+        now: Millis,
+    ) -> Derived {
+        if let Ok(mut cache) = self.profile_cache.try_borrow_mut() {
+            return cache.derive(
+                &self.manifest,
+                states,
+                &self.log,
+                window,
+                &self.blocks,
+                &self.catalog,
+                self.catalog_stamp,
+                now,
+            );
+        }
+        // Reentered (not a path the core takes): derived from the log as it stands.
+        let profile = derive(
+            &self.manifest,
+            states,
+            &self.log,
+            window,
+            &self.blocks,
+            &self.catalog,
+            now,
+        );
+        let seen = seen_items(&self.manifest, &profile, &self.log, window)
+            .into_iter()
+            .filter_map(|i| self.catalog.position(i))
+            .collect();
+        let oldest = window
+            .categories()
+            .filter_map(|(c, _)| {
+                let events = window.events(&self.log, Some(c));
+                events
+                    .iter()
+                    .map(|e| e.at)
+                    .min()
+                    .map(|at| (c.to_owned(), at))
+            })
+            .collect();
+        Derived {
+            profile,
+            seen,
+            oldest,
+        }
     }
 
     /// Adds the housekeeping of the event log (retention, erasure of categories no granted

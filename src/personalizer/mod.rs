@@ -110,6 +110,9 @@ pub struct Personalizer {
     /// Bumped by every applied change; keys the ranking-profile cache.
     version: u64,
     rank_cache: Option<ranking::RankCache>,
+    /// The derived profile, kept up to date as events arrive (see `profile::ProfileCache`);
+    /// a `RefCell` because reads (`&self`, as the benefit check in a plan) bring it up to date.
+    profile_cache: std::cell::RefCell<crate::profile::ProfileCache>,
     /// Bumped when the catalog is replaced / the ranking profile is rebuilt: tells the JS
     /// layer that names it cached for packed results are stale.
     catalog_stamp: u64,
@@ -165,6 +168,7 @@ impl Personalizer {
             catalog_stamp: 0,
             rank_stamp: 0,
             rank_cache: None,
+            profile_cache: Default::default(),
             scores: Vec::new(),
             budget: loaded.budget,
         };
@@ -281,6 +285,14 @@ impl Personalizer {
         )
     }
 
+    /// [`Personalizer::profile`] with the catalog as the item source, read from the profile
+    /// cache (equal to the full derivation up to rounding; see `profile::ProfileCache`).
+    pub fn catalog_profile(&self, now: Millis) -> Profile {
+        let states = self.states(now);
+        let window = self.window(&states, now);
+        self.derived(&states, &window, now).profile
+    }
+
     /// Whether storage was read without problems, and what the problems were.
     pub fn health(&self) -> Health {
         let mut problems = self.problems.clone();
@@ -325,6 +337,8 @@ mod tests_benefit;
 mod tests_freshness;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests_freshness_props;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests_incremental_props;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests_load_order;
 #[cfg(test)]

@@ -127,8 +127,14 @@ impl Personalizer {
                     }
                 }
                 Effect::SetViews(v) => self.views = v,
-                Effect::EraseCategory(c) => self.log.erase_category(&c),
-                Effect::PutPage(c, p, events) => self.log.put_page(&c, p, events),
+                Effect::EraseCategory(c) => {
+                    self.profile_cache.get_mut().invalidate();
+                    self.log.erase_category(&c);
+                }
+                Effect::PutPage(c, p, events) => {
+                    self.note_page_change(&c, p, &events);
+                    self.log.put_page(&c, p, events);
+                }
                 Effect::SetBlocks(b) => self.blocks = b,
                 Effect::SetBenefit(b) => self.benefit = b,
                 Effect::SetDropped(d) => self.dropped = d,
@@ -137,6 +143,7 @@ impl Personalizer {
                 Effect::ForgetUnreadable => self.unreadable.clear(),
                 Effect::SchemaWritten => self.schema_written = true,
                 Effect::ClearAll => {
+                    self.profile_cache.get_mut().invalidate();
                     self.ledger = Default::default();
                     self.consent_seqs.clear();
                     self.views.clear();
@@ -151,6 +158,30 @@ impl Personalizer {
                     self.problems.clear();
                     self.schema_written = false;
                 }
+            }
+        }
+    }
+
+    /// Tells the profile cache which events a page write adds and removes (before it is
+    /// applied: the old page still holds the removed ones).
+    fn note_page_change(&mut self, category: &str, page: u32, events: &[StoredEvent]) {
+        let cache = self.profile_cache.get_mut();
+        if !cache.is_tracking() {
+            return;
+        }
+        let old = self.log.page(category, page);
+        let mut old_ids: Vec<u64> = old.iter().map(|e| e.id).collect();
+        let mut new_ids: Vec<u64> = events.iter().map(|e| e.id).collect();
+        crate::sort::sort(&mut old_ids);
+        crate::sort::sort(&mut new_ids);
+        for e in old {
+            if new_ids.binary_search(&e.id).is_err() {
+                cache.note(crate::profile::Change::Removed(e.clone()));
+            }
+        }
+        for e in events {
+            if old_ids.binary_search(&e.id).is_err() {
+                cache.note(crate::profile::Change::Added(e.clone()));
             }
         }
     }

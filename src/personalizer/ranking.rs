@@ -64,6 +64,7 @@ impl Personalizer {
     pub fn set_catalog(&mut self, catalog: Catalog) {
         self.catalog = catalog;
         self.rank_cache = None;
+        self.profile_cache.get_mut().invalidate();
         self.catalog_stamp += 1;
     }
 
@@ -81,6 +82,7 @@ impl Personalizer {
         self.rank_stamp = previous.rank_stamp;
         self.scores = std::mem::take(&mut previous.scores);
         self.rank_cache = None;
+        self.profile_cache.get_mut().invalidate();
     }
 
     fn candidate_indices(
@@ -166,16 +168,7 @@ impl Personalizer {
         if !fresh {
             let states = self.states(now);
             let window = self.window(&states, now);
-            let profile = derive(
-                &self.manifest,
-                &states,
-                &self.log,
-                &window,
-                &self.blocks,
-                &self.catalog,
-                now,
-            );
-            let seen = seen_items(&self.manifest, &profile, &self.log, &window);
+            let derived = self.derived(&states, &window, now);
             // Each module at the strength its benefit check chose (see `benefit.rs`).
             let strengths = self.strengths(&states, now);
             let strength = |m: &str| {
@@ -184,14 +177,14 @@ impl Personalizer {
                     .copied()
                     .unwrap_or(crate::rank::benefit::START)
             };
-            let rp = RankProfile::build_weighted(
+            let until = self.in_force_until(&states, &window, &derived.oldest, now);
+            let rp = RankProfile::build_weighted_seen(
                 &self.manifest,
-                &profile,
+                &derived.profile,
                 &self.catalog,
-                &seen,
+                derived.seen,
                 &strength,
             );
-            let until = self.in_force_until(&states, &window, now);
             self.rank_cache = Some(RankCache {
                 version: self.version,
                 at: now,

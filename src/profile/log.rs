@@ -56,6 +56,13 @@ impl EventLog {
         }
     }
 
+    /// The events of one page (none if it isn't stored).
+    pub fn page(&self, category: &str, page: u32) -> &[StoredEvent] {
+        self.pages
+            .get(&(category.to_owned(), page))
+            .map_or(&[], Vec::as_slice)
+    }
+
     /// Removes a page.
     pub fn delete_page(&mut self, category: &str, page: u32) {
         self.pages.remove(&(category.to_owned(), page));

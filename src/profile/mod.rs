@@ -9,6 +9,7 @@
 //!   consent state, the catalog and the clock: nothing derived outlives its events.
 
 mod derive;
+mod incremental;
 mod log;
 mod page_json;
 mod window;
@@ -17,6 +18,7 @@ pub use derive::{
     decay, derive, event_features, seen_items, FeatureWeight, ItemSource, ModuleProfile, NoItems,
     Profile, RecentItem,
 };
+pub use incremental::{Change, Derived, ProfileCache};
 pub use log::{page_key, EventLog, PageEditor, StoredEvent, PAGE_SIZE};
 pub use page_json::read_page;
 pub use window::Window;

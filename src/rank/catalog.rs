@@ -664,4 +664,8 @@ impl ItemSource for Catalog {
         // A zero row is an item without an embedding.
         e.iter().any(|&x| x != 0.0).then_some((i, e))
     }
+
+    fn position(&self, item: &str) -> Option<u32> {
+        Catalog::position(self, item)
+    }
 }

@@ -167,7 +167,23 @@ impl RankProfile {
         seen: &[&str],
         strength: &dyn Fn(&str) -> f32,
     ) -> RankProfile {
-        let mut rp = RankProfile::default();
+        let seen = seen.iter().filter_map(|i| catalog.position(i)).collect();
+        RankProfile::build_weighted_seen(manifest, profile, catalog, seen, strength)
+    }
+
+    /// [`RankProfile::build_weighted`] with the seen items as catalog positions (as the
+    /// profile cache keeps them: no item id is looked up again).
+    pub fn build_weighted_seen(
+        manifest: &Manifest,
+        profile: &Profile,
+        catalog: &Catalog,
+        seen: HashSet<u32>,
+        strength: &dyn Fn(&str) -> f32,
+    ) -> RankProfile {
+        let mut rp = RankProfile {
+            seen,
+            ..RankProfile::default()
+        };
         let dim = catalog.dim;
         let mut values: Vec<f32> = Vec::new();
         let mut module_features: Vec<f32> = Vec::new();
@@ -247,8 +263,6 @@ impl RankProfile {
                 }
             }
         }
-        rp.seen
-            .extend(seen.iter().filter_map(|i| catalog.position(i)));
         if dim > 0 {
             for &(i, _) in &rp.recent {
                 rp.recent_rows.extend_from_slice(catalog.embedding_at(i));
