@@ -19,7 +19,10 @@ const configs = [{ n: 100_000, features: 16, dim: 32, vocab: 2000, refreshes: 10
 if (!process.argv.includes("--only-100k")) {
   configs.push({ n: 1_000_000, features: 16, dim: 32, vocab: 2000, refreshes: 3, rankRuns: 15 });
 }
-const rows = await runPage({ script: "bench/scale.page.js", manifest, fn: "bench", arg: configs });
+// One fresh page per configuration: wasm memory never shrinks, so a page reused would start
+// from the previous configuration's high-water mark.
+const rows = [];
+for (const config of configs) rows.push(...(await runPage({ script: "bench/scale.page.js", manifest, fn: "bench", arg: [config] })));
 const mb = (b) => (b / 1024 / 1024).toFixed(1);
 console.log("packed catalog, headless Chromium: wasm memory MB (× raw)");
 for (const r of rows) {

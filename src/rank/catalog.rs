@@ -22,7 +22,7 @@ use crate::validate::{
 };
 
 /// Most items in one catalog.
-pub const MAX_ITEMS: usize = 500_000;
+pub const MAX_ITEMS: usize = 1_000_000;
 /// Largest embedding dimension.
 pub const MAX_DIM: usize = 1024;
 /// Most features per item.

@@ -1,4 +1,4 @@
-//! Id -> position, for catalogs of up to 500,000 items.
+//! Id -> position, for catalogs of up to 1,000,000 (positions + 1 in 32 bits) items.
 //!
 //! An open-addressing table of 8-byte slots, each the 32-bit hash of an id next to its
 //! position + 1 (0: empty), at most half full, probed linearly. Lookups compare the stored hash
