@@ -31,9 +31,10 @@ for (const r of rows) {
   console.log("| step | wasm memory MB |");
   console.log("| --- | ---: |");
   console.log(`| after load | ${x(r.afterLoadBytes)} |`);
-  console.log(`| after first rank | ${x(r.afterFirstRankBytes)} |`);
+  console.log(`| after a one-candidate rank (profile, baseline ranks) | ${x(r.afterOneCandidateBytes)} |`);
+  console.log(`| after the first full rank (+ feature postings, scores) | ${x(r.afterFirstRankBytes)} |`);
   r.afterRefreshBytes.forEach((b, i) => console.log(`| after refresh ${i + 1} + rank | ${x(b)} |`));
-  console.log(`load ${r.loadMs.toFixed(1)} ms (refreshes: median ${r.refreshLoadMs.toFixed(1)} ms), first rank ${r.firstRankMs.toFixed(2)} ms, rank top 20 with reasons median ${r.rankMs.toFixed(3)} ms`);
+  console.log(`load ${r.loadMs.toFixed(1)} ms (refreshes: median ${r.refreshLoadMs.toFixed(1)} ms), first full rank ${r.firstRankMs.toFixed(2)} ms, rank top 20 with reasons median ${r.rankMs.toFixed(3)} ms`);
 }
 mkdirSync(join(root, "bench/out"), { recursive: true });
 writeFileSync(join(root, "bench/out/scale.json"), JSON.stringify({ rows, at: new Date().toISOString() }, null, 2));
