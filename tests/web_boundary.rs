@@ -452,7 +452,7 @@ async fn bad_catalogs_and_candidates_are_errors_and_the_instance_keeps_working()
         ("({ ids: ['a'], embeddings: [1, 2], dim: 2 })", "invalid-catalog"),
         ("({ ids: 'a' })", "invalid-catalog"),
         ("[]", "invalid-catalog"),
-        ("({ ids: Array.from({ length: 1000000 }, (_, i) => 'i' + i) })", "invalid-catalog"),
+        ("({ ids: Array.from({ length: 1000001 }, (_, i) => 'i' + i) })", "invalid-catalog"),
     ] {
         let err = p.set_catalog_packed(js(packed)).err().unwrap_or(JsValue::NULL);
         assert_eq!(code_of(&err), code, "{packed}");
@@ -463,7 +463,7 @@ async fn bad_catalogs_and_candidates_are_errors_and_the_instance_keeps_working()
     for (candidates, options, code) in [
         ("['a', 'nope']", "undefined", "unknown-item"),
         (
-            "Array.from({ length: 1000000 }, (_, i) => 'i' + i)",
+            "Array.from({ length: 1000001 }, (_, i) => 'i' + i)",
             "undefined",
             "invalid-argument",
         ),
