@@ -402,6 +402,11 @@ impl Personalizer {
         &self,
         #[wasm_bindgen(unchecked_param_type = "PackedCatalog")] packed: JsValue,
     ) -> Result<(), JsValue> {
+        // The old catalog's ranking caches go before the new one is copied in beside it.
+        self.shared.with_core(|c| {
+            c.release_catalog_caches();
+            Ok(())
+        })?;
         let packed = super::ranking::packed(&packed)?;
         let catalog = crate::rank::Catalog::from_packed(packed).map_err(to_js)?;
         self.shared.with_core(|c| {

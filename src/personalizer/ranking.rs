@@ -68,6 +68,14 @@ impl Personalizer {
         self.catalog_stamp += 1;
     }
 
+    /// Frees what the current catalog built for ranking (rebuilt when next needed) and the
+    /// scoring scratch, before a new catalog is read: if the new one is refused, the current
+    /// one stays, whole.
+    pub fn release_catalog_caches(&mut self) {
+        self.catalog.release_derived();
+        self.scores = Vec::new();
+    }
+
     /// The catalog.
     pub fn catalog(&self) -> &Catalog {
         &self.catalog

@@ -480,6 +480,14 @@ impl Catalog {
     }
 
     /// The feature -> items index.
+    /// Drops what the first ranking built (the feature transpose, the baseline ranks): they
+    /// are built again when next needed. Before a new catalog is read, so the old one's
+    /// largest part does not sit beside the new one (WebAssembly memory never shrinks).
+    pub fn release_derived(&mut self) {
+        self.postings = OnceCell::new();
+        self.baseline_rank = OnceCell::new();
+    }
+
     pub(crate) fn postings(&self) -> &Postings {
         self.postings.get_or_init(|| {
             Postings::build(

@@ -270,3 +270,26 @@ test("benefit() reports, per module turned on, what the check measured, and forg
   await p.grant("topics");
   assert.equal(p.benefit()[0].measured, 0, "granted again, it starts from nothing");
 });
+
+test("a packed catalog the module refuses leaves the previous one, whole, ranking as before", async () => {
+  const p = await opened();
+  await p.grant("topics");
+  await p.record({ category: "reading", kind: "click", item: "a", features: { "topic:science": 1 } });
+  p.setCatalogPacked({
+    ids: ["x", "y", "z"],
+    featureNames: ["topic:science", "topic:sports"],
+    featureOffsets: new Uint32Array([0, 1, 2, 3]),
+    featureIds: new Uint32Array([1, 0, 0]),
+    featureValues: new Float32Array([1, 1, 1]),
+    baseline: new Float32Array([3, 2, 1]),
+  });
+  const before = p.rank(null, { limit: 3 });
+  assert.equal(before.length, 3);
+  // Feature id 5 of 2 names: refused by the module's own checks, after its caches were freed.
+  const refused = await optinError(() => p.setCatalogPacked({
+    ids: ["q"], featureNames: ["f"], featureOffsets: new Uint32Array([0, 1]), featureIds: new Uint32Array([5]), featureValues: new Float32Array([1]),
+  }), "bad packed catalog");
+  assert.equal(refused.code, "invalid-catalog");
+  assert.deepEqual(p.rank(null, { limit: 3 }), before);
+  assert.deepEqual(p.rank(["x"]).map((r) => r.id), ["x"]);
+});
