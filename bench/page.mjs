@@ -13,6 +13,7 @@ export async function runPage({ script, manifest, fn, arg }) {
   const site = mkdtempSync(join(tmpdir(), "optin-bench-"));
   cpSync(join(root, "pkg"), join(site, "node_modules", "optin"), { recursive: true });
   cpSync(join(root, script), join(site, "main.js"));
+  cpSync(join(root, "bench", "synthetic.js"), join(site, "synthetic.js"));
   writeFileSync(join(site, "manifest.json"), typeof manifest === "string" ? manifest : JSON.stringify(manifest));
   writeFileSync(join(site, "index.html"), `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="./main.js"></script>`);
   const server = await serve(site);

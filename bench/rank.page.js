@@ -3,37 +3,9 @@
 // on the same synthetic catalog, in the same page.
 import { Personalizer } from "./node_modules/optin/index.js";
 import manifest from "./manifest.json" with { type: "json" };
+import { rng, makeCatalog } from "./synthetic.js";
 
-const VOCAB = 2000, FEATURES = 16, DIM = 32, K = 20;
-
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
-
-function makeCatalog(n, seed) {
-  const r = rng(seed);
-  const ids = Array.from({ length: n }, (_, i) => `item-${i}`);
-  const featureNames = Array.from({ length: VOCAB }, (_, i) => `f:${i}`);
-  const featureOffsets = new Uint32Array(n + 1);
-  const featureIds = new Uint32Array(n * FEATURES);
-  const featureValues = new Float32Array(n * FEATURES);
-  const embeddings = new Float32Array(n * DIM);
-  const baseline = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    featureOffsets[i + 1] = (i + 1) * FEATURES;
-    for (let k = 0; k < FEATURES; k++) {
-      featureIds[i * FEATURES + k] = Math.floor(r() * VOCAB);
-      featureValues[i * FEATURES + k] = r();
-    }
-    let norm = 0;
-    for (let d = 0; d < DIM; d++) { const x = r() - 0.5; embeddings[i * DIM + d] = x; norm += x * x; }
-    norm = Math.sqrt(norm);
-    for (let d = 0; d < DIM; d++) embeddings[i * DIM + d] /= norm;
-    baseline[i] = Math.floor(r() * 1000);
-  }
-  return { ids, featureNames, featureOffsets, featureIds, featureValues, embeddings, dim: DIM, baseline };
-}
+const VOCAB = 2000, DIM = 32, K = 20;
 
 // The reference a careful web developer would write: same inputs, same score, same top-k.
 function referenceRank(c, user, k) {
@@ -120,7 +92,7 @@ function spread(n, value) {
 window.bench = async () => {
   const out = [];
   for (const n of [1_000, 10_000, 100_000]) {
-    const catalog = makeCatalog(n, n);
+    const catalog = makeCatalog(n, { vocab: VOCAB, dim: DIM });
     const p = await Personalizer.open(manifest, { storage: "memory", locale: "en" });
     await p.grant("bench");
     // The reader's history, recorded before the catalog is there: nothing for the benefit

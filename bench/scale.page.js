@@ -14,45 +14,19 @@ WebAssembly.instantiate = async function (...args) {
   return result;
 };
 const { Personalizer } = await import("./node_modules/optin/index.js");
+const { rng, makeCatalog } = await import("./synthetic.js");
 const manifest = (await import("./manifest.json", { with: { type: "json" } })).default;
 
 const MB = 1024 * 1024;
 const bytes = () => memory.buffer.byteLength;
 
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
-
-// The rank benchmark's catalog (bench/rank.page.js), features × dim configurable.
-function makeCatalog(n, features, dim, vocab, seed) {
-  const r = rng(seed);
-  const ids = Array.from({ length: n }, (_, i) => `item-${i}`);
-  const featureNames = Array.from({ length: vocab }, (_, i) => `f:${i}`);
-  const featureOffsets = new Uint32Array(n + 1);
-  const featureIds = new Uint32Array(n * features);
-  const featureValues = new Float32Array(n * features);
-  const embeddings = new Float32Array(n * dim);
-  const baseline = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    featureOffsets[i + 1] = (i + 1) * features;
-    for (let k = 0; k < features; k++) {
-      featureIds[i * features + k] = Math.floor(r() * vocab);
-      featureValues[i * features + k] = r();
-    }
-    let norm = 0;
-    for (let d = 0; d < dim; d++) { const x = r() - 0.5; embeddings[i * dim + d] = x; norm += x * x; }
-    norm = Math.sqrt(norm);
-    for (let d = 0; d < dim; d++) embeddings[i * dim + d] /= norm;
-    baseline[i] = Math.floor(r() * 1000);
-  }
-  const c = { ids, featureNames, featureOffsets, featureIds, featureValues, embeddings, dim, baseline };
-  // Raw data: the typed arrays' bytes plus the ids' and names' UTF-8 bytes.
+// Raw data: the typed arrays' bytes plus the ids' and names' UTF-8 bytes.
+function rawBytes(c) {
   const enc = new TextEncoder();
-  let raw = featureOffsets.byteLength + featureIds.byteLength + featureValues.byteLength + embeddings.byteLength + baseline.byteLength;
-  for (const s of ids) raw += enc.encode(s).length;
-  for (const s of featureNames) raw += enc.encode(s).length;
-  return { catalog: c, raw };
+  let raw = c.featureOffsets.byteLength + c.featureIds.byteLength + c.featureValues.byteLength + c.embeddings.byteLength + c.baseline.byteLength;
+  for (const s of c.ids) raw += enc.encode(s).length;
+  for (const s of c.featureNames) raw += enc.encode(s).length;
+  return raw;
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
@@ -60,7 +34,8 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 window.bench = async (configs) => {
   const out = [];
   for (const { n, features, dim, vocab, refreshes, rankRuns } of configs) {
-    const { catalog, raw } = makeCatalog(n, features, dim, vocab, n);
+    const catalog = makeCatalog(n, { features, dim, vocab });
+    const raw = rawBytes(catalog);
     const p = await Personalizer.open(manifest, { storage: "memory", locale: "en" });
     await p.grant("bench");
     const r = rng(7);

@@ -2,39 +2,13 @@
 // `import()` to the first rank of 10,000 items, and how the first calls compare with the same
 // calls warm. The import is dynamic so the clock starts before any of the package is fetched.
 import manifest from "./manifest.json" with { type: "json" };
-
-const N = 10_000, VOCAB = 2000, FEATURES = 16, DIM = 32;
-
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
-
 // The app's catalog, made before the clock starts (an app fetches it; that is not optin's).
-function makeCatalog(seed) {
-  const r = rng(seed);
-  const featureOffsets = new Uint32Array(N + 1);
-  const featureIds = new Uint32Array(N * FEATURES);
-  const featureValues = new Float32Array(N * FEATURES);
-  const embeddings = new Float32Array(N * DIM);
-  const baseline = new Float32Array(N);
-  for (let i = 0; i < N; i++) {
-    featureOffsets[i + 1] = (i + 1) * FEATURES;
-    for (let k = 0; k < FEATURES; k++) {
-      featureIds[i * FEATURES + k] = Math.floor(r() * VOCAB);
-      featureValues[i * FEATURES + k] = r();
-    }
-    for (let d = 0; d < DIM; d++) embeddings[i * DIM + d] = r() - 0.5;
-    baseline[i] = Math.floor(r() * 1000);
-  }
-  return {
-    ids: Array.from({ length: N }, (_, i) => `item-${i}`),
-    featureNames: Array.from({ length: VOCAB }, (_, i) => `f:${i}`),
-    featureOffsets, featureIds, featureValues, embeddings, dim: DIM, baseline,
-  };
-}
-const catalog = makeCatalog(1);
-const again = makeCatalog(2);
+import { makeCatalog } from "./synthetic.js";
+
+const N = 10_000;
+
+const catalog = makeCatalog(N, { seed: 1 });
+const again = makeCatalog(N, { seed: 2 });
 
 const t0 = performance.now();
 const { Personalizer } = await import("./node_modules/optin/index.js");

@@ -9,6 +9,7 @@
 // smaller than ordering by name.
 //   node scripts/order-functions.mjs in.wasm out.wasm   (scripts/build.sh runs it)
 import { readFileSync, writeFileSync } from "node:fs";
+import { readLeb, leb, name } from "./wasm-bytes.mjs";
 
 const [input, output] = process.argv.slice(2);
 if (!input || !output) {
@@ -22,29 +23,9 @@ const DECAY = 0.7;
 const buf = readFileSync(input);
 let p = 8;
 const u32 = () => {
-  let r = 0;
-  let s = 0;
-  let b;
-  do {
-    b = buf[p++];
-    r += (b & 0x7f) * 2 ** s;
-    s += 7;
-  } while (b & 0x80);
-  return r;
-};
-const leb = (v) => {
-  const o = [];
-  do {
-    let b = v % 128;
-    v = Math.floor(v / 128);
-    if (v) b |= 0x80;
-    o.push(b);
-  } while (v);
-  return Buffer.from(o);
-};
-const name = (s) => {
-  const b = Buffer.from(s, "utf8");
-  return Buffer.concat([leb(b.length), b]);
+  const [value, at] = readLeb(buf, p);
+  p = at;
+  return value;
 };
 
 // Sections as they are, but the name section (dropped: replaced below); the number of

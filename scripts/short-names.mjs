@@ -6,33 +6,11 @@
 // methods in optin_bg.js) keeps its names. Saves ~3 KB of the package after compression.
 //   node scripts/short-names.mjs pkg/optin_bg.wasm pkg/optin_bg.js   (scripts/build.sh runs it)
 import { readFileSync, writeFileSync } from "node:fs";
+import { readLeb, leb, name } from "./wasm-bytes.mjs";
 
 const GLUE_MODULE = "./optin_bg.js";
 // Looked up by name outside optin_bg.js: index.js calls `__wbindgen_start`.
 const KEEP_EXPORTS = new Set(["memory", "__wbindgen_start"]);
-
-function readLeb(buf, at) {
-  let value = 0;
-  let shift = 0;
-  let byte;
-  do {
-    byte = buf[at++];
-    value += (byte & 0x7f) * 2 ** shift;
-    shift += 7;
-  } while (byte & 0x80);
-  return [value, at];
-}
-
-function leb(value) {
-  const out = [];
-  do {
-    let byte = value % 128;
-    value = Math.floor(value / 128);
-    if (value > 0) byte |= 0x80;
-    out.push(byte);
-  } while (value > 0);
-  return Buffer.from(out);
-}
 
 // A name: its byte length, then UTF-8.
 function readName(buf, at) {
@@ -40,10 +18,6 @@ function readName(buf, at) {
   return [buf.subarray(start, start + length).toString("utf8"), start + length];
 }
 
-function name(text) {
-  const bytes = Buffer.from(text, "utf8");
-  return Buffer.concat([leb(bytes.length), bytes]);
-}
 
 // Skips a table's or memory's limits: a flags byte, the minimum, the maximum if flagged.
 function skipLimits(buf, at) {

@@ -274,13 +274,12 @@ impl Personalizer {
             Box::pin(async move {
                 let outcomes = s
                     .write(|core, now| {
+                        // record() names its argument `event`, recordMany() `events[i]`.
                         let mut events = events;
-                        let plan = match (many, events.pop()) {
-                            (false, Some(one)) => core.plan_record_one(one, now),
-                            (_, last) => {
-                                events.extend(last);
-                                core.plan_record(events, now)
-                            }
+                        let plan = if !many && events.len() == 1 {
+                            core.plan_record_one(events.remove(0), now)
+                        } else {
+                            core.plan_record(events, now)
                         };
                         plan.map_err(to_js)
                     })
