@@ -126,8 +126,9 @@ impl Personalizer {
         let mut dropped = self.dropped.clone();
         let mut next_id = self.next_event_id;
         let mut outcomes = Vec::with_capacity(events.len());
-        // What the benefit check measures: what the user chose (not what they disliked).
-        let mut measured = Vec::new();
+        // What the benefit check measures: what the user chose (not what they disliked), the
+        // last WINDOW of them (a bulk import keeps no copy of the rest).
+        let mut measured = std::collections::VecDeque::new();
         for e in events {
             let at = e.at.unwrap_or(now);
             let reason = match self.retention_days(&e.category, &states) {
@@ -144,7 +145,10 @@ impl Personalizer {
                 continue;
             }
             if e.weight > 0.0 {
-                measured.push(super::benefit::Measured {
+                if measured.len() == crate::rank::benefit::WINDOW {
+                    measured.pop_front();
+                }
+                measured.push_back(super::benefit::Measured {
                     category: e.category.clone(),
                     item: e.item.clone(),
                     at,
@@ -170,7 +174,7 @@ impl Personalizer {
             .states_for_erasure(&self.manifest, &self.notices, now);
         self.housekeep(&mut editor, &recorded, now);
         let mut b = Builder::default();
-        let benefit = self.measure(&measured, &recorded, now);
+        let benefit = self.measure(measured.make_contiguous(), &recorded, now);
         self.put_benefit(&mut b, benefit);
         self.put_pages(&mut b, editor);
         if next_id != self.next_event_id {
@@ -200,7 +204,7 @@ impl Personalizer {
             removed_events: 0,
             blocked: None,
         };
-        let mut emptied = Vec::new();
+        let mut lost_events = Vec::new();
         for c in &self.manifest.data_categories {
             let removed = match request {
                 ForgetRequest::Event(id) => editor.remove_where(&c.id, &|e| e.id == *id),
@@ -209,7 +213,7 @@ impl Personalizer {
                 ForgetRequest::Feature(_) => 0,
             };
             if removed > 0 {
-                emptied.push(c.id.as_str());
+                lost_events.push(c.id.as_str());
             }
             summary.removed_events += removed;
         }
@@ -229,7 +233,7 @@ impl Personalizer {
         // events starts its evidence again, so nothing measured outlives what the user deleted.
         let mut benefit = self.benefit_in_force(&recorded, now);
         for m in &self.manifest.modules {
-            if m.uses.iter().any(|c| emptied.contains(&c.as_str())) {
+            if m.uses.iter().any(|c| lost_events.contains(&c.as_str())) {
                 benefit.remove(&m.id);
             }
         }
