@@ -37,6 +37,12 @@ layer() {
     echo "test result: FAILED. 0 passed; 1 failed (the layer did not finish within $limit)" >>"$logs/$name.log"
   fi
   grep -v -E '^\s*(Compiling|Downloaded|Downloading|Checking|Fresh) ' "$logs/$name.log" | tail -n 25
+  # The tail may not reach a failure early in the layer: name every failing test (node --test's
+  # "not ok" with its error block, cargo's "---- name stdout ----" / "FAILED") wherever it is.
+  if [ $status -ne 0 ]; then
+    echo "--- $name: the failures in its log"
+    grep -E -A 14 '^\s*not ok |^---- .* stdout ----$' "$logs/$name.log" | grep -v -E '^\s*(duration_ms|type|\.\.\.)' | head -n 80
+  fi
   local pass fail
   pass=$(grep -hoE 'test result: [a-zA-Z]+\. [0-9]+ passed' "$logs/$name.log" | awk '{ s += $4 } END { print s + 0 }')
   fail=$(grep -hoE '[0-9]+ failed' "$logs/$name.log" | awk '{ s += $1 } END { print s + 0 }')

@@ -163,15 +163,27 @@ export async function launch() {
     async setViewport(width, height) {
       // WebDriver sets the window's outer size; MiniBrowser's window has a toolbar around
       // the page, so set it, measure the page's viewport and correct by the difference.
+      // The window manager applies a new size a little later than the command answers (a
+      // toolbar laid out late reads as 20 px off), so read the page's size once it holds still.
+      const settledSize = async () => {
+        let last = await innerSize();
+        for (let i = 0; i < 20; i++) {
+          await new Promise((ok) => setTimeout(ok, 50));
+          const now = await innerSize();
+          if (now[0] === last[0] && now[1] === last[1]) return now;
+          last = now;
+        }
+        return last;
+      };
       let [w, h] = [width, height];
-      for (let i = 0; i < 3; i++) {
+      for (let i = 0; i < 5; i++) {
         await session.command("POST", "/window/rect", { width: w, height: h });
-        const [innerWidth, innerHeight] = await innerSize();
+        const [innerWidth, innerHeight] = await settledSize();
         if (innerWidth === width && innerHeight === height) return;
         w += width - innerWidth;
         h += height - innerHeight;
       }
-      const [innerWidth, innerHeight] = await innerSize();
+      const [innerWidth, innerHeight] = await settledSize();
       throw new Error(`WebKit: viewport ${innerWidth}x${innerHeight}, not ${width}x${height}`);
     },
     async screenshot(path, handle) {
@@ -191,6 +203,13 @@ export async function launch() {
     },
     close: cleanup,
   };
-  await backend.setViewport(1280, 720);
+  try {
+    await backend.setViewport(1280, 720);
+  } catch (error) {
+    // A browser that failed to start its page must not outlive the test (it keeps the test
+    // file's process alive until its time limit).
+    await cleanup();
+    throw error;
+  }
   return backend;
 }
