@@ -129,6 +129,7 @@ impl Personalizer {
         // What the benefit check measures: what the user chose (not what they disliked), the
         // last WINDOW of them (a bulk import keeps no copy of the rest).
         let mut measured = std::collections::VecDeque::new();
+        let first_id = next_id;
         for e in events {
             let at = e.at.unwrap_or(now);
             let reason = match self.retention_days(&e.category, &states) {
@@ -149,6 +150,7 @@ impl Personalizer {
                     measured.pop_front();
                 }
                 measured.push_back(super::benefit::Measured {
+                    id: next_id,
                     category: e.category.clone(),
                     item: e.item.clone(),
                     at,
@@ -174,7 +176,14 @@ impl Personalizer {
             .states_for_erasure(&self.manifest, &self.notices, now);
         self.housekeep(&mut editor, &recorded, now);
         let mut b = Builder::default();
-        let benefit = self.measure(measured.make_contiguous(), &recorded, now);
+        // Measured against the stored profile, or, if this write stores events before the
+        // first measured one, against the log with those (a bulk import's history).
+        let history = measured
+            .front()
+            .map(|m| m.id)
+            .filter(|&first| first > first_id)
+            .map(|first| editor.to_log(&|e| e.id < first));
+        let benefit = self.measure(measured.make_contiguous(), history.as_ref(), &recorded, now);
         self.put_benefit(&mut b, benefit);
         self.put_pages(&mut b, editor);
         if next_id != self.next_event_id {

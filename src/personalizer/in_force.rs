@@ -7,7 +7,7 @@ use crate::sorted::SortedMap;
 use super::plan::Builder;
 use super::Personalizer;
 use crate::consent::ConsentState;
-use crate::profile::{derive, seen_items, Derived, PageEditor, Window};
+use crate::profile::{derive, seen_items, Derived, EventLog, PageEditor, Window};
 use crate::time::{Millis, DAY_MS};
 
 impl Personalizer {
@@ -92,23 +92,35 @@ impl Personalizer {
             );
         }
         // Reentered (not a path the core takes): derived from the log as it stands.
+        self.derived_from(&self.log, states, window, now)
+    }
+
+    /// The same as [`Self::derived`] from another log than the stored one, rebuilt from
+    /// every event (no cache): the benefit check's view of a bulk import's earlier events.
+    pub(super) fn derived_from(
+        &self,
+        log: &EventLog,
+        states: &SortedMap<String, ConsentState>,
+        window: &Window<'_>,
+        now: Millis,
+    ) -> Derived {
         let profile = derive(
             &self.manifest,
             states,
-            &self.log,
+            log,
             window,
             &self.blocks,
             &self.catalog,
             now,
         );
-        let seen = seen_items(&self.manifest, &profile, &self.log, window)
+        let seen = seen_items(&self.manifest, &profile, log, window)
             .into_iter()
             .filter_map(|i| self.catalog.position(i))
             .collect();
         let oldest = window
             .categories()
             .filter_map(|(c, _)| {
-                let events = window.events(&self.log, Some(c));
+                let events = window.events(log, Some(c));
                 events
                     .iter()
                     .map(|e| e.at)

@@ -24,7 +24,12 @@ fn open(s: &mut MemoryStore, now: Millis) -> Personalizer {
 /// 40 items: even ones about science (the user's taste), odd ones about sports, which the
 /// baseline puts first (the higher the index, the more popular).
 fn catalog() -> crate::rank::Catalog {
-    let items: Vec<serde_json::Value> = (0..40)
+    catalog_of(40)
+}
+
+/// `n` items as [`catalog`] has them.
+fn catalog_of(n: u32) -> crate::rank::Catalog {
+    let items: Vec<serde_json::Value> = (0..n)
         .map(|i| {
             let topic = if i % 2 == 0 { "topic:science" } else { "topic:sports" };
             let baseline = if i % 2 == 0 { i } else { 100 + i };
@@ -288,4 +293,49 @@ fn forgetting_an_event_restarts_the_evidence_of_the_modules_that_learned_from_it
     assert_eq!(topics(&p, now).unwrap().measured, 0);
     assert!(p.benefit.is_empty(), "nothing of it in memory");
     assert!(!s.keys().any(|k| k == BENEFIT_KEY), "nor stored");
+}
+
+#[test]
+fn a_bulk_import_measures_its_latest_choices_against_its_earlier_ones() {
+    let mut s = MemoryStore::new();
+    let mut p = open(&mut s, T0);
+    p.set_catalog(catalog_of(100));
+    grant(&mut p, &mut s, "topics", T0);
+    // One recordMany of a reader's history: 30 science stories, oldest first.
+    let events: Vec<Event> = (0..30)
+        .map(|k| Event {
+            category: "reading".into(),
+            kind: "click".into(),
+            item: format!("a-{}", 2 * k),
+            at: Some(T0 + i64::from(k) * 60_000),
+            weight: 1.0,
+            features: Default::default(),
+        })
+        .collect();
+    let now = T0 + 30 * 60_000;
+    let plan = p.plan_record(events.clone(), now).unwrap();
+    p.commit(&mut s, plan).unwrap();
+    let b = topics(&p, now).unwrap();
+    assert_eq!(
+        b.measured,
+        crate::rank::benefit::WINDOW as u32,
+        "the last {} are measured against the 10 before them",
+        crate::rank::benefit::WINDOW
+    );
+    let (mine, theirs) = (
+        b.median_rank_personalized.unwrap(),
+        b.median_rank_baseline.unwrap(),
+    );
+    assert!(mine < theirs, "{mine} vs {theirs}");
+    assert!(b.strength >= 1.0, "{}", b.strength);
+
+    // An import no longer than what is measured has no earlier events of its own: measured
+    // against what was stored before it (here nothing, so nothing is measured).
+    let mut s2 = MemoryStore::new();
+    let mut q = open(&mut s2, T0);
+    q.set_catalog(catalog_of(100));
+    grant(&mut q, &mut s2, "topics", T0);
+    let plan = q.plan_record(events[..20].to_vec(), now).unwrap();
+    q.commit(&mut s2, plan).unwrap();
+    assert_eq!(topics(&q, now).unwrap().measured, 0);
 }

@@ -231,6 +231,27 @@ impl<'a> PageEditor<'a> {
         })
     }
 
+    /// The log as these edits will leave it, keeping only the events `keep` admits (the
+    /// benefit check measures a bulk import's last events against the ones before them).
+    pub fn to_log(&self, keep: &dyn Fn(&StoredEvent) -> bool) -> EventLog {
+        let mut categories = SortedSet::new();
+        categories.extend(self.log.pages.keys().map(|(c, _)| c.as_str()));
+        categories.extend(self.touched.keys().map(|(c, _)| c.as_str()));
+        let mut log = EventLog::default();
+        for c in categories {
+            for p in self.pages(c) {
+                let events: Vec<StoredEvent> = self
+                    .current(c, p)
+                    .iter()
+                    .filter(|e| keep(e))
+                    .cloned()
+                    .collect();
+                log.put_page(c, p, events);
+            }
+        }
+        log
+    }
+
     /// The categories erased whole.
     pub fn erased(&self) -> impl Iterator<Item = &String> {
         self.erased.iter()
