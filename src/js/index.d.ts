@@ -419,7 +419,8 @@ export interface PackedCatalog {
 /** Options of `rank`. An unknown key is an error that names the nearest valid one. */
 export interface RankOptions {
   /**
-   * How many results.
+   * How many results: a whole number from 0 to 1,000,000 (at most 10,000 with
+   * `diversity`); more than there are candidates returns them all, in order.
    * @default 20
    */
   limit?: number;

@@ -192,6 +192,11 @@ pub fn exposure(
     Ok(out)
 }
 
+/// The most results a ranking returns: a whole catalog.
+const MAX_LIMIT: usize = crate::rank::MAX_ITEMS;
+/// The most results a ranking with diversity returns.
+const MAX_DIVERSE_LIMIT: usize = 10_000;
+
 /// Reads rank options: `{ limit, explain, diversity, excludeSeen }` (exposure separately).
 pub fn options(v: &JsValue) -> Result<RankOptions, JsValue> {
     let mut o = RankOptions::default();
@@ -210,11 +215,13 @@ pub fn options(v: &JsValue) -> Result<RankOptions, JsValue> {
             &format!("options.{key}: expected {what}"),
         )
     };
+    // As many as a catalog holds: an app may rank its whole catalog (a limit over the number
+    // of candidates returns them all).
     let limit = field(v, "limit");
     if !absent(&limit) {
         o.limit = match limit.as_f64() {
-            Some(n) if n.fract() == 0.0 && (0.0..=10_000.0).contains(&n) => n as usize,
-            _ => return Err(bad("limit", "a whole number from 0 to 10000")),
+            Some(n) if n.fract() == 0.0 && (0.0..=MAX_LIMIT as f64).contains(&n) => n as usize,
+            _ => return Err(bad("limit", "a whole number from 0 to 1000000")),
         };
     }
     let explain = field(v, "explain");
@@ -229,6 +236,13 @@ pub fn options(v: &JsValue) -> Result<RankOptions, JsValue> {
             Some(d) if (0.0..=1.0).contains(&d) => d as f32,
             _ => return Err(bad("diversity", "a number from 0 to 1")),
         };
+    }
+    // Diversity re-ranks a pool of 4 × limit pairwise (limit × pool comparisons).
+    if o.diversity > 0.0 && o.limit > MAX_DIVERSE_LIMIT {
+        return Err(bad(
+            "limit",
+            "at most 10000 with diversity (it compares every pair of the top results)",
+        ));
     }
     let exclude = field(v, "excludeSeen");
     if !absent(&exclude) {

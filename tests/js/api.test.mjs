@@ -293,3 +293,22 @@ test("a packed catalog the module refuses leaves the previous one, whole, rankin
   assert.deepEqual(p.rank(null, { limit: 3 }), before);
   assert.deepEqual(p.rank(["x"]).map((r) => r.id), ["x"]);
 });
+
+test("rank returns as many results as asked, up to a whole catalog; diversity caps them at 10,000", async () => {
+  const p = await Personalizer.open(manifest, { storage: "memory", locale: "en" });
+  const n = 12_000;
+  p.setCatalog(Array.from({ length: n }, (_, i) => ({ id: `i${i}`, baseline: i })));
+  const all = p.rank(undefined, { limit: n, explain: false });
+  assert.equal(all.length, n);
+  assert.equal(all[0].id, `i${n - 1}`, "the baseline's order: the highest first");
+  assert.equal(all[n - 1].id, "i0");
+  assert.ok(all.every((r, k) => r.rank === k + 1));
+  assert.equal(p.rank(undefined, { limit: 1_000_000, explain: false }).length, n, "more than there are: all of them");
+  const over = await optinError(() => p.rank(undefined, { limit: 1_000_001 }), "limit over 1,000,000");
+  assert.equal(over.code, "invalid-argument");
+  assert.match(over.message, /options\.limit/);
+  const diverse = await optinError(() => p.rank(undefined, { limit: 10_001, diversity: 0.5 }), "diversity over 10,000");
+  assert.match(diverse.message, /options\.limit: .*diversity/);
+  assert.equal(p.rank(undefined, { limit: 30, diversity: 0.5 }).length, 30);
+  p.close();
+});
