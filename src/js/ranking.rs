@@ -259,7 +259,7 @@ pub fn options(v: &JsValue) -> Result<RankOptions, JsValue> {
 pub fn rank_options(v: &JsValue, whole_catalog: bool) -> Result<RankOptions, JsValue> {
     let mut o = options(v)?;
     if whole_catalog && (absent(v) || absent(&field(v, "excludeSeen"))) {
-        o.exclude_seen = true;
+        o.exclude_seen = RankOptions::whole_catalog().exclude_seen;
     }
     Ok(o)
 }

@@ -345,3 +345,5 @@ mod tests_load_order;
 mod tests_profile;
 #[cfg(test)]
 mod tests_reports;
+#[cfg(test)]
+mod tests_time_gaps;

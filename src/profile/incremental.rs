@@ -853,10 +853,21 @@ impl ModState {
     }
 
     fn finish(&self, m: &ModuleDecl) -> ModuleProfile {
+        // What cancelled out (a like and a dislike) or is rounding left by a subtraction is
+        // dropped: weights within 1e-12 of nothing, relative to the strongest. Relative,
+        // because time decay scales every weight alike: a user back after two years has
+        // weights of 1e-15 and every interest still.
+        let strongest = self
+            .features
+            .values()
+            .map(|w| w.weight.abs())
+            .filter(|w| w.is_finite())
+            .fold(0.0f64, f64::max);
+        let floor = strongest * 1e-12;
         let mut features: Vec<FeatureWeight> = self
             .features
             .iter()
-            .filter(|(_, w)| w.weight.abs() > 1e-12 && w.weight.is_finite())
+            .filter(|(_, w)| w.weight.abs() > floor && w.weight.is_finite())
             .map(|(feature, w)| FeatureWeight {
                 feature: feature.clone(),
                 weight: w.weight,

@@ -58,6 +58,18 @@ impl Default for RankOptions {
     }
 }
 
+impl RankOptions {
+    /// The defaults of a ranking of the whole catalog (`rank()` without candidates): a feed
+    /// leaves out what the user already interacted with. With candidates the app passes,
+    /// [`RankOptions::default`]: every candidate comes back.
+    pub fn whole_catalog() -> Self {
+        Self {
+            exclude_seen: true,
+            ..Self::default()
+        }
+    }
+}
+
 /// Why an item is where it is.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "camelCase")]
@@ -196,10 +208,24 @@ impl RankProfile {
             if m.feature_weight != 0.0 && !catalog.names.is_empty() && g > 0.0 {
                 module_features.clear();
                 module_features.resize(catalog.names.len(), 0.0);
+                // Relative to the strongest interest before f32: time decay scales every
+                // weight alike, and a user back after years has weights of 2^-100 and less,
+                // which f32 would round to zero (the spread below undoes any common factor).
+                let strongest = mp
+                    .features
+                    .iter()
+                    .map(|fw| fw.weight.abs())
+                    .filter(|w| w.is_finite())
+                    .fold(0.0f64, f64::max);
+                let unit = if strongest > 0.0 {
+                    1.0 / strongest
+                } else {
+                    1.0
+                };
                 let mut any = false;
                 for fw in &mp.features {
                     if let Some(&fid) = catalog.name_index.get(&fw.feature) {
-                        module_features[fid as usize] += fw.weight as f32;
+                        module_features[fid as usize] += (fw.weight * unit) as f32;
                         any |= fw.weight != 0.0;
                     }
                 }
@@ -218,7 +244,7 @@ impl RankProfile {
                         let Some(&fid) = catalog.name_index.get(&fw.feature) else {
                             continue;
                         };
-                        let add = scale * fw.weight as f32;
+                        let add = scale * (fw.weight * unit) as f32;
                         rp.features[fid as usize] += add;
                         let source = rp.source_index(&mp.module, &fw.category);
                         // The first module to hold the interest names it, unless a later one
