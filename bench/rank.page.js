@@ -109,7 +109,7 @@ window.bench = async () => {
       p.setCatalogPacked(catalog);
       load.push(performance.now() - t);
       t = performance.now();
-      p.rank(null, { limit: K, excludeSeen: false });
+      p.rank(null, { limit: K });
       firstRank.push(performance.now() - t);
     }
     const [{ strength }] = p.benefit();
@@ -124,11 +124,10 @@ window.bench = async () => {
     const es = spread(n, (i) => { let s = 0; for (let d = 0; d < DIM; d++) s += e[d] * emb[i * DIM + d]; return s; });
     const user = { wb: 1, features, embedding: Float32Array.from(e, (x) => (strength * x) / es) };
     const reference = { ...catalog, baseline: prior(catalog.baseline) };
-    // The reference scores every item, read ones included: so does optin here.
-    const ours = p.rank(null, { limit: K, explain: true, excludeSeen: false });
+    const ours = p.rank(null, { limit: K, explain: true });
     const theirs = referenceRank(reference, user, K);
     const agree = ours.filter((x, i) => theirs[i] && theirs[i].id === x.id).length;
-    const wasm = timeIt(() => p.rank(null, { limit: K, explain: true, excludeSeen: false }));
+    const wasm = timeIt(() => p.rank(null, { limit: K, explain: true }));
     const js = timeIt(() => referenceRank(reference, user, K));
     out.push({ n, wasm: wasm.median, js: js.median, speedup: js.median / wasm.median, loadMs: median(load), firstRankMs: median(firstRank), agreeTop20: agree, strength, runs: wasm.runs });
     p.close();

@@ -85,15 +85,7 @@ fn actual_defaults() -> Vec<(&'static str, &'static str, String)> {
         ("RankOptions", "limit", rank.limit.to_string()),
         ("RankOptions", "explain", rank.explain.to_string()),
         ("RankOptions", "diversity", num(f64::from(rank.diversity))),
-        (
-            "RankOptions",
-            "excludeSeen",
-            format!(
-                "{} without candidates, {} with them",
-                RankOptions::whole_catalog().exclude_seen,
-                rank.exclude_seen
-            ),
-        ),
+        ("RankOptions", "excludeSeen", rank.exclude_seen.to_string()),
         ("AuditOptions", "limit", audit.limit.to_string()),
         ("AuditOptions", "threshold", num(audit.threshold)),
     ]

@@ -773,7 +773,7 @@ async fn real_names_cross_the_boundary_and_control_characters_do_not() {
     );
     assert_eq!(
         ids_of(
-            &p.rank(JsValue::NULL, js("({ excludeSeen: false })"))
+            &p.rank(JsValue::NULL, JsValue::UNDEFINED)
                 .unwrap_or(JsValue::NULL)
         )
         .len(),

@@ -435,10 +435,9 @@ export interface RankOptions {
    */
   diversity?: number;
   /**
-   * Leave out items the user already interacted with (events in force). By default they are
-   * left out of a ranking of the whole catalog (a feed doesn't show again what the user
-   * read) and kept in a ranking of candidates you pass (every candidate comes back).
-   * @default true without candidates, false with them
+   * Leave out items the user already interacted with (events in force): what a feed wants,
+   * so that what the user just read doesn't come back at the top.
+   * @default false
    */
   excludeSeen?: boolean;
   /** Keep each group within its share of the results (not together with `diversity`). */

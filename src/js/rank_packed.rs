@@ -32,7 +32,7 @@ impl Personalizer {
         ) -> Result<T, RankError>,
     ) -> Result<T, JsValue> {
         let candidates = super::ranking::candidates(candidates)?;
-        let mut rank_options = super::ranking::rank_options(options, candidates.is_none())?;
+        let mut rank_options = super::ranking::options(options)?;
         let now = self.shared.now()?;
         self.shared.with_core(|c| {
             if options.is_object() {

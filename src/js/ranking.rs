@@ -253,17 +253,6 @@ pub fn options(v: &JsValue) -> Result<RankOptions, JsValue> {
     Ok(o)
 }
 
-/// Reads `rank`'s options: [`options`], where `excludeSeen` defaults to true for a ranking of
-/// the whole catalog (a feed leaves out what the user already read or watched) and stays
-/// false for a list of candidates the app passes (every candidate comes back).
-pub fn rank_options(v: &JsValue, whole_catalog: bool) -> Result<RankOptions, JsValue> {
-    let mut o = options(v)?;
-    if whole_catalog && (absent(v) || absent(&field(v, "excludeSeen"))) {
-        o.exclude_seen = RankOptions::whole_catalog().exclude_seen;
-    }
-    Ok(o)
-}
-
 /// Reads a string-array option such as `modules`.
 pub fn string_list(v: &JsValue, key: &str) -> Result<Option<Vec<String>>, JsValue> {
     let list = field(v, key);

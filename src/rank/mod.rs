@@ -58,18 +58,6 @@ impl Default for RankOptions {
     }
 }
 
-impl RankOptions {
-    /// The defaults of a ranking of the whole catalog (`rank()` without candidates): a feed
-    /// leaves out what the user already interacted with. With candidates the app passes,
-    /// [`RankOptions::default`]: every candidate comes back.
-    pub fn whole_catalog() -> Self {
-        Self {
-            exclude_seen: true,
-            ..Self::default()
-        }
-    }
-}
-
 /// Why an item is where it is.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "camelCase")]

@@ -312,16 +312,3 @@ test("rank returns as many results as asked, up to a whole catalog; diversity ca
   assert.equal(p.rank(undefined, { limit: 30, diversity: 0.5 }).length, 30);
   p.close();
 });
-
-test("a ranking of the whole catalog leaves out what the user read; a candidate list comes back whole", async () => {
-  const p = await opened();
-  await p.grant("topics");
-  await p.record({ category: "reading", kind: "click", item: "a" });
-  const ids = (list) => list.map((r) => r.id);
-  assert.deepEqual(ids(p.rank()).sort(), ["b", "c"], "the feed: 'a' was read");
-  assert.deepEqual(ids(p.rank(null, { excludeSeen: false })).sort(), ["a", "b", "c"]);
-  assert.deepEqual(ids(p.rank(["a", "b", "c"])).sort(), ["a", "b", "c"], "every candidate comes back");
-  assert.deepEqual(ids(p.rank(["a", "b", "c"], { excludeSeen: true })).sort(), ["b", "c"]);
-  assert.deepEqual(ids(p.rank(null, { exposure: { minShare: { local: 0.5 } } })).sort(), ["b", "c"], "the exposure path too");
-  p.close();
-});
