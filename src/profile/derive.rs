@@ -160,6 +160,16 @@ pub fn seen_items<'a>(
     seen
 }
 
+/// The largest finite magnitude among `weights` (0 for none). Time decay scales every weight
+/// of a module alike, so floors and conversions to f32 go relative to it: a user back after
+/// years has weights of 2^-100 and less, and every interest still.
+pub fn strongest(weights: impl Iterator<Item = f64>) -> f64 {
+    weights
+        .map(f64::abs)
+        .filter(|w| w.is_finite())
+        .fold(0.0, f64::max)
+}
+
 /// The decay of an event of age `age_ms` that is the `rank`-th most recent (0 = newest).
 pub fn decay(module: &ModuleDecl, age_ms: Millis, rank: usize) -> f64 {
     let age_days = age_ms.max(0) as f64 / DAY_MS as f64;

@@ -28,7 +28,9 @@
 use std::collections::{HashMap, HashSet};
 
 use super::derive::RecentItem;
-use super::derive::{decay, event_features, FeatureWeight, ItemSource, ModuleProfile, Profile};
+use super::derive::{
+    decay, event_features, strongest, FeatureWeight, ItemSource, ModuleProfile, Profile,
+};
 use super::log::{EventLog, StoredEvent};
 use super::window::Window;
 use crate::consent::ConsentState;
@@ -854,16 +856,9 @@ impl ModState {
 
     fn finish(&self, m: &ModuleDecl) -> ModuleProfile {
         // What cancelled out (a like and a dislike) or is rounding left by a subtraction is
-        // dropped: weights within 1e-12 of nothing, relative to the strongest. Relative,
-        // because time decay scales every weight alike: a user back after two years has
-        // weights of 1e-15 and every interest still.
-        let strongest = self
-            .features
-            .values()
-            .map(|w| w.weight.abs())
-            .filter(|w| w.is_finite())
-            .fold(0.0f64, f64::max);
-        let floor = strongest * 1e-12;
+        // dropped: weights within 1e-12 of nothing, relative to the strongest (see
+        // `strongest`: an absolute floor dropped every interest of a user away 1.5 years).
+        let floor = strongest(self.features.values().map(|w| w.weight)) * 1e-12;
         let mut features: Vec<FeatureWeight> = self
             .features
             .iter()

@@ -15,8 +15,8 @@ mod page_json;
 mod window;
 
 pub use derive::{
-    decay, derive, event_features, seen_items, FeatureWeight, ItemSource, ModuleProfile, NoItems,
-    Profile, RecentItem,
+    decay, derive, event_features, seen_items, strongest, FeatureWeight, ItemSource, ModuleProfile,
+    NoItems, Profile, RecentItem,
 };
 pub use incremental::{Change, Derived, ProfileCache};
 pub use log::{page_key, EventLog, PageEditor, StoredEvent, PAGE_SIZE};

@@ -196,15 +196,10 @@ impl RankProfile {
             if m.feature_weight != 0.0 && !catalog.names.is_empty() && g > 0.0 {
                 module_features.clear();
                 module_features.resize(catalog.names.len(), 0.0);
-                // Relative to the strongest interest before f32: time decay scales every
-                // weight alike, and a user back after years has weights of 2^-100 and less,
-                // which f32 would round to zero (the spread below undoes any common factor).
-                let strongest = mp
-                    .features
-                    .iter()
-                    .map(|fw| fw.weight.abs())
-                    .filter(|w| w.is_finite())
-                    .fold(0.0f64, f64::max);
+                // Relative to the strongest interest before f32, which would round the
+                // weights of a user back after years to zero (the spread below undoes any
+                // common factor).
+                let strongest = crate::profile::strongest(mp.features.iter().map(|fw| fw.weight));
                 let unit = if strongest > 0.0 {
                     1.0 / strongest
                 } else {
